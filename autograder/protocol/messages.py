@@ -1,0 +1,151 @@
+"""The judge/worker conversation: one request, one reply, each a pydantic model.
+
+Judge -> worker: `RunCell`, `RunCase`, `Bye`.
+Worker -> judge: `Ready` once at start, then `CellDone` or `CaseDone` per request.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from autograder.protocol.values import Value
+
+MAX_MESSAGE = 2000
+
+
+class _M(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+# --- what a check asks the worker to do -------------------------------------------
+
+class Timing(_M):
+    """Time the call: best of `repeats`, and a reference operation of the same size."""
+
+    repeats: int = Field(default=3, ge=1, le=50)
+
+
+class GradRequest(_M):
+    """Gradients of the call's result for the given upstream gradient.
+
+    `wrt_args` lists positional arguments (float tensors) to differentiate with respect to;
+    `wrt_params` adds the named parameters of the called module (or of the handle named).
+    """
+
+    wrt_args: list[int] = Field(default_factory=list, max_length=16)
+    wrt_params: bool = False
+    upstream: Value | None = None
+
+
+class Observe(_M):
+    result: bool = True
+    storage: bool = False
+    args_after: bool = False
+    timing: Timing | None = None
+    grads: GradRequest | None = None
+    source: bool = False
+
+
+class Step(_M):
+    """Call `target(*args, **kwargs)` (or only read `target` when `call` is false).
+
+    `target` is a name in the notebook's namespace, a handle kept by an earlier step, or
+    either followed by attributes: `model.forward`, `$m.weight`.
+    """
+
+    target: str = Field(max_length=200)
+    call: bool = True
+    args: list[Value] = Field(default_factory=list, max_length=64)
+    kwargs: dict[str, Value] = Field(default_factory=dict)
+    keep_as: str | None = Field(default=None, max_length=64)
+    observe: Observe = Field(default_factory=Observe)
+
+
+# --- what the worker saw ------------------------------------------------------------
+
+ErrorKind = Literal["error", "not_implemented", "memory", "timeout", "missing", "transport"]
+
+
+class ErrorInfo(_M):
+    kind: ErrorKind = "error"
+    type: str = Field(default="Exception", max_length=200)
+    classes: list[str] = Field(default_factory=list, max_length=32)
+    message: str = Field(default="", max_length=MAX_MESSAGE)
+    line: int | None = None
+
+
+class StorageFacts(_M):
+    """How the result and the tensor arguments relate in memory (one entry per argument)."""
+
+    result_is_tensor: bool = False
+    result_shares_storage: list[bool] = Field(default_factory=list)
+    result_same_data_ptr: list[bool] = Field(default_factory=list)
+    arg_storage_kept: list[bool] = Field(default_factory=list)
+    arg_unchanged: list[bool] = Field(default_factory=list)
+
+
+class GradOutcome(_M):
+    args: list[Value | None] = Field(default_factory=list)
+    params: dict[str, Value | None] = Field(default_factory=dict)
+    error: ErrorInfo | None = None
+
+
+class StepOutcome(_M):
+    result: Value | None = None
+    error: ErrorInfo | None = None
+    seconds: float | None = None
+    calibration_seconds: float | None = None
+    storage: StorageFacts | None = None
+    args_after: list[Value] | None = None
+    grads: GradOutcome | None = None
+    source: str | None = Field(default=None, max_length=200_000)
+
+
+# --- requests -----------------------------------------------------------------------
+
+class RunCell(_M):
+    kind: Literal["run_cell"] = "run_cell"
+    index: int
+    source: str = Field(max_length=2_000_000)
+    timeout: float
+
+
+class RunCase(_M):
+    kind: Literal["run_case"] = "run_case"
+    steps: list[Step] = Field(max_length=1000)
+    seed: int
+    timeout: float
+
+
+class Bye(_M):
+    kind: Literal["bye"] = "bye"
+
+
+Request = Annotated[Union[RunCell, RunCase, Bye], Field(discriminator="kind")]
+
+
+# --- replies ------------------------------------------------------------------------
+
+class Ready(_M):
+    kind: Literal["ready"] = "ready"
+    python: str = Field(max_length=100)
+    torch: str = Field(max_length=100)
+    cuda: bool = False
+    device_name: str = Field(default="cpu", max_length=200)
+
+
+class CellDone(_M):
+    kind: Literal["cell_done"] = "cell_done"
+    index: int
+    error: ErrorInfo | None = None
+    seconds: float = 0.0
+
+
+class CaseDone(_M):
+    kind: Literal["case_done"] = "case_done"
+    outcomes: list[StepOutcome] = Field(max_length=1000)
+
+
+Reply = Annotated[Union[Ready, CellDone, CaseDone], Field(discriminator="kind")]

@@ -1,0 +1,254 @@
+"""The embedded default backend: a worker subprocess, inside bubblewrap when possible.
+
+With bubblewrap the worker sees a read-only whitelist of the system (/usr, the Python
+installation, the autograder package, data sets), a private size-limited /tmp, no
+network, its own PID namespace, and nothing of the course folder: no solutions, hidden
+checks or other submissions (the notebook's code arrives over the channel). Without
+bubblewrap it is a plain subprocess with resource limits, reported as reduced isolation.
+Either way, a judge running as root starts each worker under its own unprivileged user
+id, so workers cannot signal each other or the judge, and process limits apply.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import resource
+import shutil
+import signal
+import stat
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import autograder
+from autograder.config.models import Limits
+from autograder.protocol import framing
+from autograder.protocol.messages import Ready
+from autograder.sandbox import process
+from autograder.sandbox.base import PipeWorker, Sandbox, SandboxError
+
+PACKAGE_DIR = Path(autograder.__file__).resolve().parent
+SANDBOX_PACKAGE_ROOT = "/opt/autograder"
+SLOT_UID_BASE = 61000
+READY_SECONDS = 120
+SYSTEM_DIRS = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32")
+ETC_FILES = (
+    "/etc/ld.so.cache", "/etc/ld.so.conf", "/etc/ld.so.conf.d", "/etc/localtime",
+    "/etc/alternatives", "/etc/passwd", "/etc/group", "/etc/nsswitch.conf",
+)
+GPU_DEVICES = ("/dev/nvidiactl", "/dev/nvidia-uvm", "/dev/nvidia-uvm-tools", "/dev/nvidia-modeset")
+
+
+@functools.lru_cache(maxsize=1)
+def bwrap_usable() -> bool:
+    """True when bubblewrap is installed and can create its namespaces here."""
+    exe = shutil.which("bwrap")
+    if not exe:
+        return False
+    try:
+        probe = subprocess.run(
+            [exe, "--ro-bind", "/", "/", "--unshare-all", "--die-with-parent", "true"],
+            capture_output=True, timeout=20,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return probe.returncode == 0
+
+
+class LocalSandbox(Sandbox):
+    name = "local"
+
+    def __init__(self, isolation: str = "auto", readonly_dirs: tuple[Path, ...] = (), python: str | None = None):
+        if isolation not in ("auto", "bwrap", "none"):
+            raise SandboxError(f"unknown isolation {isolation!r}")
+        if isolation == "bwrap" and not bwrap_usable():
+            raise SandboxError(
+                "sandbox.isolation is 'bwrap' but bubblewrap is not installed or cannot create namespaces "
+                "here; install it (apt-get install bubblewrap) or set isolation = 'auto'"
+            )
+        self.use_bwrap = isolation != "none" and bwrap_usable()
+        self.readonly_dirs = tuple(Path(d) for d in readonly_dirs if Path(d).exists())
+        self.python = python or sys.executable
+
+    @property
+    def isolation(self) -> str:
+        if self.use_bwrap:
+            return "bubblewrap sandbox: no network, read-only system, private /tmp, course files hidden"
+        return "reduced isolation: plain subprocess with resource limits (install bubblewrap for full isolation)"
+
+    @property
+    def reduced(self) -> bool:
+        return not self.use_bwrap
+
+    def start(self, limits: Limits, slot: int = 0) -> PipeWorker:
+        drop_uid = self._slot_uid(slot)
+        workdir = None if self.use_bwrap else _private_dir(drop_uid)
+        command = self._command(limits, drop_uid, workdir)
+        to_worker_r, to_worker_w = os.pipe()
+        from_worker_r, from_worker_w = os.pipe()
+        err_r, err_w = os.pipe()
+        try:
+            popen = subprocess.Popen(
+                command, stdin=to_worker_r, stdout=from_worker_w, stderr=err_w,
+                env=self._environment(limits, workdir), cwd=workdir or "/",
+                start_new_session=True, close_fds=True,
+                preexec_fn=functools.partial(_apply_rlimits, limits),
+            )
+        except OSError as exc:
+            for fd in (to_worker_r, to_worker_w, from_worker_r, from_worker_w, err_r, err_w):
+                os.close(fd)
+            raise SandboxError(f"cannot start the worker: {exc}") from None
+        for fd in (to_worker_r, from_worker_w, err_w):
+            os.close(fd)
+        capture = process.CappedCapture(err_r, limits.output_kib * 1024)
+        capture.start()
+        worker = PipeWorker(limits, popen, from_worker_r, to_worker_w, capture, drop_uid, workdir)
+        self._await_ready(worker)
+        return worker
+
+    def _await_ready(self, worker: PipeWorker) -> None:
+        try:
+            reply, _ = worker.receive(time.monotonic() + READY_SECONDS)
+        except (framing.ProtocolError, framing.Timeout) as exc:
+            worker.close()
+            detail = worker.output().strip().splitlines()[-5:]
+            raise SandboxError(
+                f"the worker did not start ({type(exc).__name__}): " + " | ".join(detail)
+            ) from None
+        if not isinstance(reply, Ready):
+            worker.close()
+            raise SandboxError("the worker did not introduce itself")
+        worker.ready = reply
+
+    # -- building the command -----------------------------------------------------
+
+    def _slot_uid(self, slot: int) -> int | None:
+        if os.geteuid() != 0:
+            return None
+        if not self.use_bwrap and not _world_traversable(Path(self.python).resolve().parent, PACKAGE_DIR):
+            return None
+        return SLOT_UID_BASE + slot
+
+    def _worker_args(self, limits: Limits, drop_uid: int | None) -> list[str]:
+        args = [self.python, "-s", "-m", "autograder.worker",
+                "--memory-mib", str(limits.memory_mib), "--threads", str(limits.threads)]
+        if drop_uid is not None:
+            args += ["--uid", str(drop_uid)]
+        return args
+
+    def _command(self, limits: Limits, drop_uid: int | None, workdir: str | None) -> list[str]:
+        worker = self._worker_args(limits, drop_uid)
+        if not self.use_bwrap:
+            return worker
+        return [shutil.which("bwrap") or "bwrap", *self._bwrap_args(limits), "--", *worker]
+
+    def _bwrap_args(self, limits: Limits) -> list[str]:
+        args = [
+            "--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try",
+            "--die-with-parent", "--new-session", "--hostname", "sandbox",
+            "--proc", "/proc", "--dev", "/dev",
+            "--size", str(limits.tmp_mib * 2**20), "--perms", "1777", "--tmpfs", "/tmp",
+            "--dir", "/tmp/work", "--chdir", "/tmp/work",
+        ]
+        if os.geteuid() != 0:
+            args += ["--unshare-user", "--cap-drop", "ALL"]
+        binds: list[tuple[str, str, str]] = []
+        for path in SYSTEM_DIRS:
+            if os.path.islink(path):
+                args += ["--symlink", os.readlink(path), path]
+            elif os.path.isdir(path):
+                binds.append(("--ro-bind", path, path))
+        binds += [("--ro-bind-try", path, path) for path in ETC_FILES]
+        binds += [("--ro-bind", str(path), str(path)) for path in self._python_dirs()]
+        binds.append(("--ro-bind", str(PACKAGE_DIR), f"{SANDBOX_PACKAGE_ROOT}/autograder"))
+        binds += [("--ro-bind", str(path), str(path)) for path in self.readonly_dirs]
+        binds += [("--dev-bind-try", device, device) for device in _gpu_devices()]
+        # bubblewrap creates missing parent folders as 0700, which the unprivileged worker
+        # could not traverse: create them first, world-readable.
+        for parent in _parents_of(dest for _, _, dest in binds):
+            args += ["--perms", "0755", "--dir", parent]
+        for flag, source, dest in binds:
+            args += [flag, source, dest]
+        return args
+
+    def _python_dirs(self) -> list[Path]:
+        """The Python installation, the virtual environment and its site-packages."""
+        candidates = {Path(sys.prefix), Path(sys.base_prefix)}
+        candidates |= {Path(p) for p in sys.path if p and ("site-packages" in p or "dist-packages" in p)}
+        resolved = sorted({c.resolve() for c in candidates if c.is_dir()})
+        kept: list[Path] = []
+        for path in resolved:
+            if path == Path("/") or path.is_relative_to("/usr") or any(path.is_relative_to(k) for k in kept):
+                continue
+            kept.append(path)
+        return kept
+
+    def _environment(self, limits: Limits, workdir: str | None) -> dict[str, str]:
+        home = "/tmp/work" if self.use_bwrap else workdir
+        package_root = SANDBOX_PACKAGE_ROOT if self.use_bwrap else str(PACKAGE_DIR.parent)
+        env = {
+            "PATH": "/usr/local/bin:/usr/bin:/bin",
+            "HOME": home, "TMPDIR": home if not self.use_bwrap else "/tmp",
+            "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8",
+            "PYTHONPATH": package_root, "PYTHONDONTWRITEBYTECODE": "1", "PYTHONUNBUFFERED": "1",
+            "OMP_NUM_THREADS": str(limits.threads), "MKL_NUM_THREADS": str(limits.threads),
+            "MPLBACKEND": "Agg",
+        }
+        for passthrough in ("CUDA_VISIBLE_DEVICES", "NVIDIA_VISIBLE_DEVICES"):
+            if passthrough in os.environ:
+                env[passthrough] = os.environ[passthrough]
+        return env
+
+
+def _apply_rlimits(limits: Limits) -> None:
+    """Runs in the child between fork and exec."""
+    def cap(which: int, value: int) -> None:
+        try:
+            resource.setrlimit(which, (value, value))
+        except (ValueError, OSError):
+            pass
+
+    cap(resource.RLIMIT_CPU, limits.cpu_seconds)
+    cap(resource.RLIMIT_NOFILE, limits.open_files)
+    cap(resource.RLIMIT_FSIZE, limits.file_mib * 2**20)
+    cap(resource.RLIMIT_CORE, 0)
+    cap(resource.RLIMIT_NPROC, limits.processes)
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+
+
+def _private_dir(uid: int | None) -> str:
+    path = tempfile.mkdtemp(prefix="autograder-worker-")
+    if uid is not None:
+        os.chown(path, uid, uid)
+    os.chmod(path, 0o700)
+    return path
+
+
+def _world_traversable(*paths: Path) -> bool:
+    for path in paths:
+        for folder in (path, *path.parents):
+            try:
+                mode = folder.stat().st_mode
+            except OSError:
+                return False
+            if not mode & stat.S_IXOTH:
+                return False
+    return True
+
+
+def _parents_of(paths) -> list[str]:
+    parents: set[str] = set()
+    for path in paths:
+        for parent in Path(path).parents:
+            if str(parent) not in ("/", "/dev", "/tmp", "/proc"):
+                parents.add(str(parent))
+    return sorted(parents, key=lambda p: (p.count("/"), p))
+
+
+def _gpu_devices() -> list[str]:
+    found = [d for d in GPU_DEVICES if os.path.exists(d)]
+    found += sorted(str(p) for p in Path("/dev").glob("nvidia[0-9]*"))
+    return found

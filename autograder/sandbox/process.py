@@ -1,0 +1,124 @@
+"""Process-tree helpers for the judge: find, measure and stop a worker and its children."""
+
+from __future__ import annotations
+
+import os
+import signal
+import threading
+from pathlib import Path
+
+PAGE = os.sysconf("SC_PAGE_SIZE")
+
+
+def _children_map() -> dict[int, list[int]]:
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        # the command name may contain spaces and parentheses: the ppid follows the last ')'
+        fields = stat[stat.rfind(")") + 2:].split()
+        if len(fields) > 1:
+            children.setdefault(int(fields[1]), []).append(int(entry.name))
+    return children
+
+
+def descendants(pid: int) -> list[int]:
+    """`pid` and every process below it (a snapshot; processes come and go)."""
+    tree = _children_map()
+    found, stack = [], [pid]
+    while stack:
+        current = stack.pop()
+        found.append(current)
+        stack.extend(tree.get(current, ()))
+    return found
+
+
+def resident_bytes(pids: list[int]) -> int:
+    total = 0
+    for pid in pids:
+        try:
+            pages = int(Path(f"/proc/{pid}/statm").read_text().split()[1])
+        except (OSError, ValueError, IndexError):
+            continue
+        total += pages * PAGE
+    return total
+
+
+def kill_tree(pid: int, pgid: int | None = None) -> None:
+    """SIGKILL the process group and every descendant that left it."""
+    if pgid is not None:
+        try:
+            os.killpg(pgid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+    for child in descendants(pid):
+        try:
+            os.kill(child, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+
+
+def kill_all_of_uid(uid: int) -> None:
+    """Kill every process running as `uid` (used for the per-slot user ids we own).
+
+    A forked helper takes that uid and signals -1, which reaches exactly the processes
+    of that user: the only way to catch children that escaped with setsid.
+    """
+    if os.getuid() != 0 or uid == 0:
+        return
+    pid = os.fork()
+    if pid == 0:
+        try:
+            os.setgid(uid)
+            os.setuid(uid)
+            os.kill(-1, signal.SIGKILL)
+        finally:
+            os._exit(0)
+    os.waitpid(pid, 0)
+
+
+class CappedCapture(threading.Thread):
+    """Drains a pipe on a thread, keeping its head and tail up to `limit` bytes each."""
+
+    def __init__(self, fd: int, limit: int):
+        super().__init__(daemon=True)
+        self.fd = fd
+        self.limit = limit
+        self.head = bytearray()
+        self.tail = bytearray()
+        self.total = 0
+
+    def run(self) -> None:
+        while True:
+            try:
+                chunk = os.read(self.fd, 65536)
+            except OSError:
+                break
+            if not chunk:
+                break
+            self.total += len(chunk)
+            room = self.limit - len(self.head)
+            if room > 0:
+                self.head += chunk[:room]
+                chunk = chunk[room:]
+            if chunk:
+                self.tail += chunk
+                if len(self.tail) > self.limit:
+                    del self.tail[: len(self.tail) - self.limit]
+        try:
+            os.close(self.fd)
+        except OSError:
+            pass
+
+    def text(self) -> str:
+        body = bytes(self.head)
+        if self.tail:
+            skipped = self.total - len(self.head) - len(self.tail)
+            if skipped > 0:
+                body += f"\n[... {skipped} bytes of output left out ...]\n".encode()
+            body += bytes(self.tail)
+        return body.decode("utf-8", "replace")

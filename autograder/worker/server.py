@@ -1,0 +1,98 @@
+"""The worker's main loop: take the channel, drop privileges, then serve requests."""
+
+from __future__ import annotations
+
+import argparse
+import builtins
+import os
+import platform
+import resource
+import sys
+
+IN_WORKER_ENV = "AUTOGRADER_IN_WORKER"
+
+
+def main(argv: list[str]) -> int:
+    options = _parse(argv)
+    channel_in, channel_out = _take_channel()
+    if options.uid is not None:
+        _drop_privileges(options.uid)
+    os.environ[IN_WORKER_ENV] = "1"
+
+    import torch  # imported here, after the channel is safe, so a slow import is ours alone
+
+    from autograder.protocol import framing
+    from autograder.protocol.messages import Ready
+
+    torch.set_num_threads(options.threads)
+    _limit_memory(options.memory_mib)
+    cuda = torch.cuda.is_available()
+    framing.write_frame(channel_out, Ready(
+        python=platform.python_version(), torch=torch.__version__, cuda=cuda,
+        device_name=torch.cuda.get_device_name(0) if cuda else "cpu",
+    ))
+    from autograder.worker.session import serve
+
+    serve(framing.FrameReader(channel_in), channel_out)
+    return 0
+
+
+def _parse(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m autograder.worker")
+    parser.add_argument("--memory-mib", type=int, default=2048)
+    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--uid", type=int, default=None)
+    return parser.parse_args(argv)
+
+
+def _take_channel() -> tuple[int, int]:
+    """Move the judge's pipes off fds 0/1 so that prints cannot corrupt the channel."""
+    channel_in, channel_out = os.dup(0), os.dup(1)
+    devnull = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(devnull, 0)
+    os.close(devnull)
+    os.dup2(2, 1)
+    for fd in (channel_in, channel_out):
+        os.set_inheritable(fd, False)
+    sys.stdin = open(0, closefd=False)
+    return channel_in, channel_out
+
+
+def _drop_privileges(uid: int) -> None:
+    os.setgroups([])
+    os.setgid(uid)
+    os.setuid(uid)
+
+
+def _limit_memory(memory_mib: int) -> None:
+    """Cap the data segment at what the process uses now plus the allowance.
+
+    Importing torch maps hundreds of MiB of writable library data; counting from here
+    makes the limit mean "what the student's code may allocate".
+    """
+    in_use = 0
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmData:"):
+                    in_use = int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    limit = in_use + memory_mib * 2**20
+    try:
+        resource.setrlimit(resource.RLIMIT_DATA, (limit, limit))
+    except (ValueError, OSError):
+        pass
+
+
+def fresh_namespace() -> dict:
+    return {"__name__": "__main__", "__builtins__": builtins, "display": _display, "get_ipython": _no_ipython}
+
+
+def _display(*objects, **_kwargs) -> None:
+    for obj in objects:
+        print(repr(obj))
+
+
+def _no_ipython():
+    return None
