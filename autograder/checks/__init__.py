@@ -1,0 +1,26 @@
+"""The check primitives: each rule judges one case; a check passes when all its cases do."""
+
+from __future__ import annotations
+
+from autograder.checks import answer, grads, memory, output, perf, properties, raises, source
+from autograder.checks.context import CaseContext, ReferenceFailed
+from autograder.checks.plan import CasePlan, CheckPlan, Rule
+
+_EVALUATORS = {
+    "output": output.evaluate,
+    "raises": raises.evaluate,
+    "memory": memory.evaluate,
+    "perf": perf.evaluate,
+    "answer": answer.evaluate,
+    "property": properties.evaluate,
+    "source": source.evaluate,
+    "grad": grads.evaluate,
+}
+
+
+def evaluate(rule: Rule, ctx: CaseContext) -> str | None:
+    """None when the case passes, else a message for the student."""
+    return _EVALUATORS[rule.kind](rule, ctx)
+
+
+__all__ = ["CaseContext", "CasePlan", "CheckPlan", "ReferenceFailed", "Rule", "evaluate"]

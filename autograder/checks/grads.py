@@ -1,0 +1,53 @@
+"""Gradient checks: the same upstream gradient gives the same input and parameter gradients."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from autograder.checks.context import CaseContext, error_message, gate
+from autograder.checks.values import Policy, Tolerance, compare
+
+
+class GradRule(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    kind: Literal["grad"] = "grad"
+    rtol: float | None = None
+    atol: float | None = None
+    scale: float = 1.0
+
+
+def evaluate(rule: GradRule, ctx: CaseContext) -> str | None:
+    failed = gate(ctx)
+    if failed:
+        return failed
+    expected_step, actual_step = ctx.expected_ok().step(), ctx.actual.step()
+    want, got = expected_step.grads, actual_step.grads
+    if got is None or want is None:
+        return f"{ctx.artifact}: the grader could not compute gradients"
+    if got.error is not None:
+        if "does not require grad" in got.error.message or "element 0 of tensors" in got.error.message:
+            return (f"{ctx.artifact}: {ctx.for_label()}its result is not connected to the inputs in the autograd "
+                    f"graph (was something detached or converted to a Python number?)")
+        return f"{ctx.artifact}: {ctx.for_label()}computing gradients failed: " + error_message("backward", got.error, 0)
+    tolerance = Tolerance(rule.rtol, rule.atol, rule.scale)
+    for position, (w, g) in enumerate(zip(want.args, got.args)):
+        difference = _difference(ctx, w, g, tolerance)
+        if difference:
+            return f"{ctx.artifact}: {ctx.for_label()}the gradient with respect to input {position}: {difference}"
+    for name, w in want.params.items():
+        difference = _difference(ctx, w, got.params.get(name), tolerance)
+        if difference:
+            return f"{ctx.artifact}: {ctx.for_label()}the gradient of parameter {name!r}: {difference}"
+    return None
+
+
+def _difference(ctx: CaseContext, want, got, tolerance: Tolerance) -> str | None:
+    if want is None and got is None:
+        return None
+    if got is None:
+        return "it is missing (the result does not depend on it)"
+    if want is None:
+        return "it should be zero (the result should not depend on it)"
+    return compare(ctx.expected.decode(want), ctx.actual.decode(got), tolerance, Policy(dtype="float"))

@@ -1,0 +1,290 @@
+"""How an instructor declares a unit's exercises: artifacts, checks, common mistakes.
+
+A unit's hidden check file (`solutions/<unit>/checks.py`) defines `EXERCISES`, a list of
+`Exercise`. Each check names its artifact, a function that draws its cases from a seeded
+`Draw`, and a rule. Building a check for a seed gives a `CheckPlan` (pure data) plus the
+tensors its inputs refer to; the judge runs that plan against the student's worker and,
+for hidden checks, against the live reference.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+from dataclasses import dataclass, field
+from typing import Any, Callable, Sequence
+
+import torch
+
+from autograder.checks.answer import AnswerRule
+from autograder.checks.grads import GradRule
+from autograder.checks.memory import MemoryRule
+from autograder.checks.output import OutputRule
+from autograder.checks.perf import PerfRule
+from autograder.checks.plan import CasePlan, CheckPlan, Rule
+from autograder.checks.properties import PropertyRule
+from autograder.checks.raises import RaisesRule
+from autograder.checks.source import SourceRule
+from autograder.checks.values import describe_tensor
+from autograder.protocol import codec
+from autograder.protocol import values as V
+from autograder.protocol.messages import GradRequest, Observe, Step, Timing
+
+
+# --- inputs ---------------------------------------------------------------------------
+
+class Draw:
+    """The randomness for one check: a torch generator and a Python RNG, both seeded."""
+
+    def __init__(self, seed: int):
+        self.seed = seed
+        self.g = torch.Generator().manual_seed(seed)
+        self.py = random.Random(seed)
+
+    def randn(self, *shape: int, dtype: torch.dtype = torch.float32) -> torch.Tensor:
+        return torch.randn(*shape, generator=self.g, dtype=dtype)
+
+    def rand(self, *shape: int, dtype: torch.dtype = torch.float32) -> torch.Tensor:
+        return torch.rand(*shape, generator=self.g, dtype=dtype)
+
+    def randint(self, low: int, high: int, shape: Sequence[int]) -> torch.Tensor:
+        return torch.randint(low, high, tuple(shape), generator=self.g)
+
+    def child_seed(self) -> int:
+        return self.py.randrange(2**31)
+
+
+@dataclass(frozen=True)
+class GeneratorArg:
+    """Pass a fresh `torch.Generator` seeded with `seed` to the checked function."""
+
+    seed: int
+
+
+@dataclass(frozen=True)
+class FunctionArg:
+    """Pass a function, given as the source of a lambda (e.g. "lambda x: x**3")."""
+
+    source: str
+    label: str
+
+
+@dataclass(frozen=True)
+class StridedArg:
+    """Pass `base.as_strided(size, stride, offset)`: a view whose base can be inspected."""
+
+    base: torch.Tensor
+    size: tuple[int, ...]
+    stride: tuple[int, ...]
+    offset: int = 0
+
+
+def generator(seed: int) -> GeneratorArg:
+    return GeneratorArg(seed)
+
+
+def function(source: str, label: str = "") -> FunctionArg:
+    return FunctionArg(source, label or source.removeprefix("lambda x:").strip())
+
+
+def every_other(base: torch.Tensor) -> StridedArg:
+    """A 1-D view of every second element of a 1-D `base`."""
+    return StridedArg(base, ((base.numel() + 1) // 2,), (2,), 0)
+
+
+@dataclass(frozen=True)
+class Call:
+    args: tuple = ()
+    kwargs: dict = field(default_factory=dict)
+    target: str | None = None   # None: the check's artifact
+    read_only: bool = False     # read the target instead of calling it
+    keep_as: str | None = None
+
+
+@dataclass(frozen=True)
+class Case:
+    calls: tuple[Call, ...]
+    label: str | None = None
+
+
+def case(*args: Any, label: str | None = None, **kwargs: Any) -> Case:
+    """One call of the artifact with these arguments."""
+    return Case((Call(args, kwargs),), label)
+
+
+def sequence(*calls: Call, label: str | None = None) -> Case:
+    """Several calls in one worker round trip (e.g. call twice, compare the results)."""
+    return Case(tuple(calls), label)
+
+
+def call(*args: Any, target: str | None = None, **kwargs: Any) -> Call:
+    return Call(args, kwargs, target)
+
+
+def describe_args(args: tuple, kwargs: dict) -> str:
+    """How feedback refers to an input, without printing its values."""
+    parts = [_describe(a) for a in args] + [f"{k}={_describe(v)}" for k, v in kwargs.items()]
+    if len(args) == 1 and isinstance(args[0], torch.Tensor) and not kwargs:
+        return f"an input of {describe_tensor(args[0])}"
+    return "the arguments " + ", ".join(parts) if parts else "a call without arguments"
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, torch.Tensor):
+        return f"a tensor of {describe_tensor(value)}"
+    if isinstance(value, StridedArg):
+        return f"a strided view of shape {tuple(value.size)}"
+    if isinstance(value, GeneratorArg):
+        return "a seeded generator"
+    if isinstance(value, FunctionArg):
+        return value.label
+    text = repr(value)
+    return text if len(text) <= 40 else f"a {type(value).__name__} of length {len(value) if hasattr(value, '__len__') else '?'}"
+
+
+def encode_argument(value: Any, encoder: codec.Encoder) -> V.Value:
+    if isinstance(value, GeneratorArg):
+        return V.GeneratorV(seed=value.seed)
+    if isinstance(value, FunctionArg):
+        return V.CallableV(source=value.source, label=value.label)
+    if isinstance(value, StridedArg):
+        base = encoder.encode(value.base)
+        return base.model_copy(update={"view": V.StridedView(
+            size=list(value.size), stride=list(value.stride), offset=value.offset)})
+    return encoder.encode(value)
+
+
+# --- checks ---------------------------------------------------------------------------
+
+CaseSource = Callable[[Draw], list[Case]] | list[Case]
+
+
+@dataclass
+class CheckSpec:
+    name: str
+    artifact: str
+    rule: Rule
+    cases: CaseSource
+    weight: float = 1.0
+    observe: Observe = field(default_factory=Observe)
+    case_seconds: float = 10.0
+    public: bool = True
+
+    @property
+    def needs_reference(self) -> bool:
+        return self.rule.kind not in ("property", "source", "raises")
+
+    def plan(self, seed: int, key_prefix: str = "") -> tuple[CheckPlan, dict[str, torch.Tensor]]:
+        cases = self.cases(Draw(seed)) if callable(self.cases) else list(self.cases)
+        encoder = codec.Encoder(prefix=key_prefix)
+        planned = []
+        for case_ in cases:
+            steps = []
+            for c in case_.calls:
+                steps.append(Step(
+                    target=c.target or self.artifact,
+                    call=not c.read_only,
+                    args=[encode_argument(a, encoder) for a in c.args],
+                    kwargs={k: encode_argument(v, encoder) for k, v in c.kwargs.items()},
+                    keep_as=c.keep_as,
+                    observe=self.observe,
+                ))
+            first = case_.calls[0]
+            label = case_.label if case_.label is not None else (
+                "" if first.read_only else describe_args(first.args, first.kwargs))
+            step_labels = [describe_args(c.args, c.kwargs) for c in case_.calls] if len(case_.calls) > 1 else []
+            planned.append(CasePlan(label=label, steps=steps, step_labels=step_labels))
+        plan = CheckPlan(
+            name=self.name, weight=self.weight, artifact=self.artifact, rule=self.rule, cases=planned,
+            seed=seed, case_seconds=self.case_seconds, needs_reference=self.needs_reference,
+        )
+        return plan, encoder.tensors
+
+
+def output(name: str, artifact: str, cases: CaseSource, weight: float = 1.0, **rule: Any) -> CheckSpec:
+    """Results equal the reference's (values, shapes, dtypes) on the same inputs."""
+    return CheckSpec(name, artifact, OutputRule(**rule), cases, weight)
+
+
+def raises(name: str, artifact: str, cases: CaseSource, exceptions: list[str], weight: float = 1.0) -> CheckSpec:
+    """The call raises one of `exceptions`."""
+    return CheckSpec(name, artifact, RaisesRule(exceptions=exceptions), cases, weight,
+                     observe=Observe(result=False))
+
+
+def memory(name: str, artifact: str, cases: CaseSource, weight: float = 1.0, arg: int = 0,
+           args_after_like_reference: bool = False, **expect: bool) -> CheckSpec:
+    """Storage facts about the result and argument `arg` (see checks.memory.MESSAGES)."""
+    return CheckSpec(name, artifact, MemoryRule(arg=arg, expect=expect, args_after_like_reference=args_after_like_reference),
+                     cases, weight, observe=Observe(result=False, storage=True, args_after=args_after_like_reference))
+
+
+def perf(name: str, artifact: str, cases: CaseSource, weight: float = 1.0, max_ratio: float = 5.0,
+         repeats: int = 3, case_seconds: float = 10.0, hint: str | None = None) -> CheckSpec:
+    """Time against the reference, both normalised by an element-wise product."""
+    rule = PerfRule(max_ratio=max_ratio, **({"hint": hint} if hint else {}))
+    return CheckSpec(name, artifact, rule, cases, weight, observe=Observe(result=False, timing=Timing(repeats=repeats)),
+                     case_seconds=case_seconds)
+
+
+def answer(name: str, constant: str, weight: float = 1.0, choices: str | None = None, digits: int = 6) -> CheckSpec:
+    """A module-level answer constant (numeric, table or multiple-choice letter)."""
+    return CheckSpec(name, constant, AnswerRule(choices=choices, digits=digits),
+                     [Case((Call(read_only=True),), label="")], weight)
+
+
+def prop(name: str, artifact: str, cases: CaseSource, property: str, weight: float = 1.0,
+         case_seconds: float = 10.0, **params: Any) -> CheckSpec:
+    """A named property of the student's results that needs no reference."""
+    return CheckSpec(name, artifact, PropertyRule(name=property, params=params), cases, weight, case_seconds=case_seconds)
+
+
+def source(name: str, artifact: str, cases: CaseSource, weight: float = 1.0, no_loops: bool = False,
+           forbid: list[str] | None = None, reason: str = "") -> CheckSpec:
+    """The function's source (parsed, not run) avoids loops or forbidden names."""
+    return CheckSpec(name, artifact, SourceRule(no_loops=no_loops, forbid=forbid or [], reason=reason), cases, weight,
+                     observe=Observe(result=False, source=True))
+
+
+def grad(name: str, artifact: str, cases: CaseSource, wrt_args: list[int], weight: float = 1.0,
+         wrt_params: bool = False, **tolerance: Any) -> CheckSpec:
+    """Gradients for the same upstream gradient (ones) equal the reference's."""
+    return CheckSpec(name, artifact, GradRule(**tolerance), cases, weight,
+                     observe=Observe(result=False, grads=GradRequest(wrt_args=wrt_args, wrt_params=wrt_params)))
+
+
+# --- exercises ------------------------------------------------------------------------
+
+@dataclass
+class Mistake:
+    """A realistic wrong answer: the exercise cell's code replaced by `code`.
+
+    `validate` proves that it loses the points of every check in `fails`, with a message
+    containing `says`.
+    """
+
+    name: str
+    code: str
+    fails: list[str]
+    says: str = ""
+
+
+@dataclass
+class Exercise:
+    id: str
+    title: str
+    artifacts: list[str]
+    checks: list[CheckSpec]
+    mistakes: list[Mistake] = field(default_factory=list)
+    manual: str = ""
+
+    def check(self, name: str) -> CheckSpec:
+        for c in self.checks:
+            if c.name == name:
+                return c
+        raise KeyError(f"{self.id} has no check {name!r}")
+
+
+def derive_seed(base: int, *parts: str) -> int:
+    digest = hashlib.sha256(("/".join([str(base), *parts])).encode()).digest()
+    return int.from_bytes(digest[:4], "big") & 0x7FFFFFFF

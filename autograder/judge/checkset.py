@@ -1,0 +1,139 @@
+"""A unit's checks as the grader uses them: hidden (live reference) or public (golden)."""
+
+from __future__ import annotations
+
+import abc
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import torch
+
+from autograder.checks.observed import Observed
+from autograder.checks.plan import CheckPlan
+from autograder.config.loader import Course
+from autograder.exercises.loader import CHECKS_FILE, SpecError, load_exercises
+from autograder.exercises.public import read_public
+from autograder.exercises.spec import Exercise, derive_seed
+from autograder.judge.reference import Reference
+from autograder.protocol.messages import Step
+
+
+@dataclass(frozen=True)
+class ExerciseInfo:
+    id: str
+    title: str
+    artifacts: list[str]
+    points: float
+    manual: str = ""
+    manual_points: float = 0.0
+
+
+@dataclass
+class PreparedCheck:
+    plan: CheckPlan
+    tensors: dict[str, torch.Tensor]
+    expected: list[Observed] | None  # one per case; None when the rule needs no reference
+
+
+def case_seed(plan: CheckPlan, index: int) -> int:
+    return plan.seed + 1000 * index
+
+
+class CheckSet(abc.ABC):
+    unit: str
+    title: str
+    mode: str
+    version: str
+    exercises: list[ExerciseInfo]
+
+    def exercise(self, exercise_id: str) -> ExerciseInfo:
+        for info in self.exercises:
+            if info.id == exercise_id:
+                return info
+        raise KeyError(exercise_id)
+
+    @abc.abstractmethod
+    def prepare(self, exercise_id: str, seed: int) -> list[PreparedCheck]: ...
+
+
+class HiddenCheckSet(CheckSet):
+    """Checks from `solutions/<unit>/checks.py`, expectations from the live reference."""
+
+    mode = "hidden"
+
+    def __init__(self, course: Course, unit: str, threads: int = 1):
+        folder = course.solutions / unit
+        self.unit = unit
+        self.folder = folder
+        self.specs: list[Exercise] = load_exercises(folder / CHECKS_FILE)
+        unit_config = course.config.units.get(unit)
+        if unit_config is None:
+            raise SpecError(f"{course.root / 'grader.toml'}: no [units.{unit}] table")
+        self.title = unit_config.title
+        self.exercises = []
+        for spec in self.specs:
+            if spec.id not in unit_config.points:
+                raise SpecError(f"{course.root / 'grader.toml'}: key units.{unit}.points has no entry \"{spec.id}\"")
+            self.exercises.append(ExerciseInfo(
+                spec.id, spec.title, spec.artifacts, unit_config.points[spec.id], spec.manual,
+                unit_config.manual_points.get(spec.id, 0.0),
+            ))
+        notebook = folder / f"{unit}.ipynb"
+        self.notebook = notebook
+        self.reference = Reference(notebook, {s.id: s.artifacts for s in self.specs}, threads)
+        self.version = _digest(folder / CHECKS_FILE, notebook)
+
+    def spec(self, exercise_id: str) -> Exercise:
+        return next(s for s in self.specs if s.id == exercise_id)
+
+    def prepare(self, exercise_id: str, seed: int, public_only: bool = False) -> list[PreparedCheck]:
+        prepared = []
+        for check in self.spec(exercise_id).checks:
+            if public_only and not check.public:
+                continue
+            prefix = f"{exercise_id}/{check.name}/"
+            plan, tensors = check.plan(derive_seed(seed, exercise_id, check.name), key_prefix=prefix + "in/")
+            expected = None
+            if check.needs_reference:
+                expected = [
+                    self.reference.observe(c.steps, case_seed(plan, i), tensors, key_prefix=f"{prefix}out{i}/")
+                    for i, c in enumerate(plan.cases)
+                ]
+            prepared.append(PreparedCheck(plan, tensors, expected))
+        return prepared
+
+
+class PublicCheckSet(CheckSet):
+    """Checks shipped to students: stored plans and expected outcomes, no reference."""
+
+    mode = "public"
+
+    def __init__(self, folder: Path):
+        data, tensors = read_public(folder)
+        self.folder = folder
+        self.unit = data.unit
+        self.title = data.title
+        self.version = data.version
+        self._data = data
+        self._tensors = tensors
+        self.exercises = [
+            ExerciseInfo(e.id, e.title, e.artifacts, e.points, e.manual, e.manual_points) for e in data.exercises
+        ]
+
+    def prepare(self, exercise_id: str, seed: int) -> list[PreparedCheck]:
+        exercise = next(e for e in self._data.exercises if e.id == exercise_id)
+        prepared = []
+        for check in exercise.checks:
+            expected = None
+            if check.expected is not None:
+                expected = [Observed(outcomes, self._tensors) for outcomes in check.expected]
+            prepared.append(PreparedCheck(check.plan, self._tensors, expected))
+        return prepared
+
+
+def _digest(*paths: Path) -> str:
+    h = hashlib.sha256()
+    for path in paths:
+        h.update(path.read_bytes() if path.is_file() else b"")
+    return h.hexdigest()[:16]

@@ -1,0 +1,179 @@
+"""Grade one notebook: locate each exercise, run the cells it needs, run its checks."""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from autograder.checks import CaseContext, ReferenceFailed, evaluate
+from autograder.checks.observed import Observed
+from autograder.protocol.messages import Step
+from autograder.protocol.values import TensorV
+from autograder.config.models import Limits
+from autograder.judge.checkset import CheckSet, ExerciseInfo, PreparedCheck, case_seed
+from autograder.judge.reference import ReferenceBroken
+from autograder.judge.session import WorkerSession
+from autograder.notebook.plan import CellInfo, ExerciseCells, analyse, locate
+from autograder.notebook.reading import NotebookError, code_cells, read_notebook
+from autograder.report.models import CheckResult, Environment, ExerciseResult, NotebookResult
+from autograder.sandbox.base import Sandbox
+
+INTERNAL_ERROR = "the grader could not run this check (a problem with the checks, not your code); please tell your TA"
+
+
+@dataclass
+class GradingOptions:
+    limits: Limits
+    only: list[str] | None = None
+    seed: int | None = None
+    slot: int = 0
+
+
+def grade_notebook(checkset: CheckSet, notebook: Path, sandbox: Sandbox, options: GradingOptions) -> NotebookResult:
+    started = time.monotonic()
+    seed = options.seed if options.seed is not None else int.from_bytes(os.urandom(4), "big") & 0x7FFFFFFF
+    exercises = [e for e in checkset.exercises if not options.only or e.id in options.only]
+    result = NotebookResult(
+        unit=checkset.unit, notebook=str(notebook), mode=checkset.mode,  # type: ignore[arg-type]
+        seed=seed if checkset.mode == "hidden" else None, checks_version=checkset.version,
+        environment=Environment(isolation=sandbox.isolation, reduced_isolation=sandbox.reduced),
+    )
+    try:
+        cells = [analyse(c) for c in code_cells(read_notebook(notebook))]
+    except NotebookError as exc:
+        return _not_gradable(result, exercises, str(exc), started)
+    if not cells:
+        return _not_gradable(result, exercises, f"{notebook} has no code cells; is it the right notebook?", started)
+
+    located = {e.id: locate(cells, e.id, e.artifacts) for e in exercises}
+    needed = sorted(set().union(*(loc.needed for loc in located.values())))
+    deadline = started + options.limits.notebook_seconds
+    session = WorkerSession(sandbox, options.limits, [cells[i] for i in needed], deadline, options.slot)
+    try:
+        for info in exercises:
+            result.exercises.append(_grade_exercise(info, located[info.id], cells, session, checkset, seed, options, deadline))
+    finally:
+        session.close()
+    if session.ready is not None:
+        result.environment.python = session.ready.python
+        result.environment.torch = session.ready.torch
+        result.environment.device = session.ready.device_name
+    skipped = len(cells) - len(needed)
+    if skipped:
+        result.warnings.append(f"{skipped} code cell(s) that no exercise depends on were not run")
+    result.output = session.output()
+    return _finish(result, started)
+
+
+def _grade_exercise(info: ExerciseInfo, located: ExerciseCells, cells: list[CellInfo], session: WorkerSession,
+                    checkset: CheckSet, seed: int, options: GradingOptions, deadline: float) -> ExerciseResult:
+    started = time.monotonic()
+    result = ExerciseResult(id=info.id, title=info.title, max_points=info.points,
+                            manual=info.manual, manual_points=info.manual_points)
+    missing = [a for a, where in located.definitions.items() if where is None]
+    if missing:
+        result.status = "not_found"
+        result.summary = _missing_message(missing, located, cells)
+        return result
+    try:
+        prepared = checkset.prepare(info.id, seed)
+    except (ReferenceBroken, ReferenceFailed) as exc:
+        result.status = "not_graded"
+        result.summary = INTERNAL_ERROR
+        result.notes.append(f"internal: {exc}")
+        return result
+    total_weight = sum(p.plan.weight for p in prepared) or 1.0
+    exercise_deadline = min(deadline, started + options.limits.exercise_seconds)
+    stop_reason: str | None = None
+    for check in prepared:
+        max_points = info.points * check.plan.weight / total_weight
+        message = stop_reason or _run_check(check, session, exercise_deadline)
+        if message and stop_reason is None and _ends_exercise(message):
+            stop_reason = message
+        result.checks.append(CheckResult(
+            name=check.plan.name, kind=check.plan.rule.kind, weight=check.plan.weight,
+            points=0.0 if message else round(max_points, 4), max_points=round(max_points, 4),
+            passed=message is None, message=message or "",
+        ))
+    result.points = round(sum(c.points for c in result.checks), 4)
+    numbers = {cells[i].cell.number for i in located.needed}
+    result.notes += [p.text for p in session.problems_in(numbers)]
+    _summarise(result)
+    result.seconds = round(time.monotonic() - started, 3)
+    return result
+
+
+def _run_check(check: PreparedCheck, session: WorkerSession, deadline: float) -> str | None:
+    plan = check.plan
+    for index, case in enumerate(plan.cases):
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            return "not checked: the time limit for this exercise was reached"
+        actual = session.run_case(case.steps, check.tensors, case_seed(plan, index), min(plan.case_seconds, remaining))
+        expected = check.expected[index] if check.expected is not None else None
+        context = CaseContext(plan.artifact, case.label, expected, actual, plan.case_seconds,
+                              tuple(case.step_labels), _arguments(case.steps[0], check.tensors))
+        try:
+            message = evaluate(plan.rule, context)
+        except ReferenceFailed:
+            return INTERNAL_ERROR
+        if message:
+            return message
+    return None
+
+
+def _arguments(step: Step, tensors: dict) -> tuple:
+    """The judge's own view of a call's arguments (inert data; views as their base)."""
+    inert = Observed([], tensors)
+    return tuple(inert.decode(a.model_copy(update={"view": None}) if isinstance(a, TensorV) else a)
+                 for a in step.args)
+
+
+def _ends_exercise(message: str) -> bool:
+    """Failures after which this exercise's other checks are not worth running."""
+    return message.startswith(("memory limit exceeded", "not graded", "did not finish")) or "memory limit exceeded" in message
+
+
+def _missing_message(missing: list[str], located: ExerciseCells, cells: list[CellInfo]) -> str:
+    names = ", ".join(missing)
+    for position in located.tagged:
+        info = cells[position]
+        if info.syntax_error:
+            return (f"{names} is not defined: {info.cell.describe()} has a syntax error at line "
+                    f"{info.syntax_line} ({info.syntax_error})")
+    if located.tagged:
+        return f"{names} is not defined: {cells[located.tagged[-1]].cell.describe()} does not define it; check the name"
+    return f"no cell defines {names}; did you delete or rename the exercise's cell?"
+
+
+def _summarise(result: ExerciseResult) -> None:
+    failed = [c for c in result.checks if not c.passed]
+    if not failed:
+        result.status = "passed"
+        result.summary = "all checks passed"
+        return
+    result.status = "failed" if len(failed) == len(result.checks) else "partial"
+    result.summary = failed[0].message
+    if any(c.message.startswith("not graded") for c in failed):
+        result.status = "not_graded"
+
+
+def _not_gradable(result: NotebookResult, exercises: list[ExerciseInfo], message: str, started: float) -> NotebookResult:
+    result.status = "not-gradable"
+    result.message = message
+    for info in exercises:
+        result.exercises.append(ExerciseResult(
+            id=info.id, title=info.title, max_points=info.points, manual=info.manual,
+            manual_points=info.manual_points, status="not_graded", summary=message,
+        ))
+    return _finish(result, started)
+
+
+def _finish(result: NotebookResult, started: float) -> NotebookResult:
+    result.total()
+    if result.status != "not-gradable" and any(e.status == "not_graded" for e in result.exercises):
+        result.status = "partial-failure"
+    result.seconds = round(time.monotonic() - started, 3)
+    return result

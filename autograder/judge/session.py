@@ -1,0 +1,211 @@
+"""One notebook's worker over its lifetime: start, run the needed cells, answer cases,
+and recover when the student's code kills or hangs the worker.
+
+A cell that hangs or ends the process is remembered and left out when the worker is
+restarted, so the exercises that do not depend on it are still graded. Restarts are
+bounded; after that every remaining case fails with the reason.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import torch
+
+from autograder.checks.observed import Observed
+from autograder.config.models import Limits
+from autograder.notebook.plan import CellInfo
+from autograder.protocol import codec, framing
+from autograder.protocol import values as V
+from autograder.protocol.messages import CaseDone, CellDone, ErrorInfo, Ready, RunCase, RunCell, Step
+from autograder.sandbox.base import Sandbox, SandboxError, Worker
+
+GRACE_SECONDS = 5.0
+
+
+@dataclass
+class CellProblem:
+    """What went wrong in a cell, for the feedback of exercises that need it."""
+
+    cell: CellInfo
+    text: str
+    fatal: bool = False  # it hung or ended the worker, so it is no longer run
+
+
+class SessionOver(Exception):
+    """No worker can be (re)started: the restart budget or the notebook's time is spent."""
+
+
+class WorkerSession:
+    def __init__(self, sandbox: Sandbox, limits: Limits, cells: list[CellInfo], deadline: float, slot: int = 0):
+        self.sandbox = sandbox
+        self.limits = limits
+        self.cells = cells
+        self.deadline = deadline
+        self.slot = slot
+        self.problems: dict[int, CellProblem] = {}   # by cell number
+        self.ready: Ready | None = None
+        self.restarts = -1
+        self._worker: Worker | None = None
+        self._outputs: list[str] = []
+        self._over: str | None = None
+
+    # -- public -------------------------------------------------------------------
+
+    def run_case(self, steps: list[Step], tensors: dict[str, torch.Tensor], seed: int, timeout: float) -> Observed:
+        try:
+            worker = self._ensure_worker()
+        except SessionOver as exc:
+            return Observed([], failure=str(exc))
+        timeout = max(min(timeout, self.deadline - time.monotonic()), 0.5)
+        payload = codec.Encoder().payload() if not tensors else _payload(steps, tensors)
+        try:
+            worker.send(RunCase(steps=steps, seed=seed, timeout=timeout), payload)
+            reply, reply_payload = worker.receive(time.monotonic() + timeout + GRACE_SECONDS)
+        except framing.Timeout:
+            self._retire(kill=True)
+            return Observed([], failure=f"did not finish within {timeout:g} s")
+        except framing.PeerClosed:
+            return Observed([], failure=self._retire(kill=False))
+        except framing.ProtocolError:
+            self._retire(kill=True)
+            return Observed([], failure="the notebook's code sent the grader data it cannot read")
+        if not isinstance(reply, CaseDone) or len(reply.outcomes) != len(steps):
+            self._retire(kill=True)
+            return Observed([], failure="the notebook's code sent the grader an unexpected reply")
+        try:
+            received = codec.load_payload(reply_payload, framing.MAX_PAYLOAD)
+        except codec.DecodeError:
+            self._retire(kill=True)
+            return Observed([], failure="the notebook's code sent the grader data it cannot read")
+        return Observed(reply.outcomes, received)
+
+    def problems_in(self, numbers: set[int]) -> list[CellProblem]:
+        return [p for n, p in sorted(self.problems.items()) if n in numbers]
+
+    def output(self) -> str:
+        if self._worker is not None:
+            self._outputs.append(self._worker.output())
+        return "\n".join(o for o in self._outputs if o)
+
+    def close(self) -> None:
+        if self._worker is not None:
+            self._worker.close()
+            self._outputs.append(self._worker.output())
+            self._worker = None
+
+    # -- worker lifecycle -----------------------------------------------------------
+
+    def _ensure_worker(self) -> Worker:
+        while self._worker is None or not self._worker.alive():
+            if self._worker is not None:
+                self._retire(kill=False)
+            self._start()
+        return self._worker
+
+    def _start(self) -> None:
+        if self._over:
+            raise SessionOver(self._over)
+        self.restarts += 1
+        if self.restarts > self.limits.restarts:
+            self._over = (f"not graded: the notebook's code stopped the grader's worker {self.restarts} times; "
+                          "see the messages about your cells")
+            raise SessionOver(self._over)
+        if time.monotonic() >= self.deadline:
+            self._over = f"not graded: the notebook's time limit ({self.limits.notebook_seconds:g} s) was reached"
+            raise SessionOver(self._over)
+        try:
+            self._worker = self.sandbox.start(self.limits, self.slot)
+        except SandboxError as exc:
+            self._over = f"not graded: the grader could not start a sandbox ({exc})"
+            raise SessionOver(self._over) from None
+        self.ready = getattr(self._worker, "ready", None)
+        for info in self.cells:
+            if info.cell.number in self.problems and self.problems[info.cell.number].fatal:
+                continue
+            if not self._run_cell(info):
+                return  # the worker is gone; the caller's loop restarts without this cell
+
+    def _run_cell(self, info: CellInfo) -> bool:
+        """Run one cell; False when it cost the worker (it is then never run again)."""
+        if info.python is None:
+            return True
+        if info.syntax_error:
+            self._note(info, f"has a syntax error at line {info.syntax_line}: {info.syntax_error}")
+            return True
+        worker = self._worker
+        timeout = max(min(self.limits.cell_seconds, self.deadline - time.monotonic()), 0.5)
+        try:
+            worker.send(RunCell(index=info.cell.number, source=info.python, timeout=timeout))
+            reply, _ = worker.receive(time.monotonic() + timeout + GRACE_SECONDS)
+        except framing.Timeout:
+            self._retire(kill=True)
+            self._note(info, f"did not finish within {timeout:g} s, so it was stopped and left out", fatal=True)
+            return False
+        except framing.PeerClosed:
+            reason = self._retire(kill=False)
+            self._note(info, f"stopped the grader's worker ({reason}), so it was left out", fatal=True)
+            return False
+        except framing.ProtocolError:
+            self._retire(kill=True)
+            self._note(info, "disturbed the grader's channel, so it was left out", fatal=True)
+            return False
+        if isinstance(reply, CellDone) and reply.error is not None:
+            self._note(info, _cell_error_text(reply.error, timeout), fatal=False)
+        return True
+
+    def _note(self, info: CellInfo, text: str, fatal: bool = False) -> None:
+        if info.cell.number not in self.problems or fatal:
+            self.problems[info.cell.number] = CellProblem(info, f"{info.cell.describe()} {text}", fatal)
+
+    def _retire(self, kill: bool) -> str:
+        """Stop the current worker; return why it ended, for the report."""
+        worker, self._worker = self._worker, None
+        if worker is None:
+            return "the worker stopped"
+        if kill:
+            worker.kill()
+        else:
+            try:
+                worker.popen.wait(timeout=2)  # type: ignore[attr-defined]
+            except Exception:  # noqa: BLE001 - only local workers have popen
+                pass
+        reason = worker.exit().reason
+        worker.close()
+        self._outputs.append(worker.output())
+        return reason
+
+
+def _cell_error_text(error: ErrorInfo, timeout: float) -> str:
+    if error.kind == "timeout":
+        return f"did not finish within {timeout:g} s"
+    if error.kind == "memory":
+        return "ran out of memory (memory limit exceeded)"
+    where = f" at line {error.line}" if error.line else ""
+    message = f": {error.message}" if error.message else ""
+    return f"raised {error.type}{where}{message}"
+
+
+def _payload(steps: list[Step], tensors: dict[str, torch.Tensor]) -> bytes:
+    """Only the tensors these steps refer to."""
+    keys: set[str] = set()
+    for step in steps:
+        for value in [*step.args, *step.kwargs.values()]:
+            _collect_keys(value, keys)
+        if step.observe.grads and step.observe.grads.upstream is not None:
+            _collect_keys(step.observe.grads.upstream, keys)
+    encoder = codec.Encoder()
+    encoder.tensors = {k: tensors[k] for k in sorted(keys) if k in tensors}
+    return encoder.payload()
+
+
+def _collect_keys(value: V.Value, keys: set[str]) -> None:
+    if isinstance(value, V.TensorV):
+        keys.add(value.key)
+    elif isinstance(value, (V.ListV, V.TupleV)):
+        for item in value.items:
+            _collect_keys(item, keys)
+    elif isinstance(value, V.DictV):
+        for item in value.values:
+            _collect_keys(item, keys)

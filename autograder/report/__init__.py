@@ -1,0 +1,1 @@
+"""Grading results as data, and the views of them: terminal table, Gradescope JSON."""

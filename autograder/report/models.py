@@ -1,0 +1,69 @@
+"""The result of grading one notebook: the boundary between grading and reporting."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+ExerciseStatus = Literal["passed", "partial", "failed", "not_found", "not_graded"]
+NotebookStatus = Literal["graded", "partial-failure", "not-gradable"]
+
+
+class _R(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class CheckResult(_R):
+    name: str
+    kind: str
+    weight: float
+    points: float
+    max_points: float
+    passed: bool
+    message: str = ""
+
+
+class ExerciseResult(_R):
+    id: str
+    title: str = ""
+    points: float = 0.0
+    max_points: float = 0.0
+    manual_points: float = 0.0
+    manual: str = ""
+    status: ExerciseStatus = "failed"
+    summary: str = ""
+    checks: list[CheckResult] = Field(default_factory=list)
+    notes: list[str] = Field(default_factory=list)
+    seconds: float = 0.0
+
+
+class Environment(_R):
+    python: str = ""
+    torch: str = ""
+    device: str = "cpu"
+    isolation: str = ""
+    reduced_isolation: bool = False
+
+
+class NotebookResult(_R):
+    unit: str
+    notebook: str
+    mode: Literal["public", "hidden"]
+    status: NotebookStatus = "graded"
+    score: float = 0.0
+    max_score: float = 0.0
+    manual_points: float = 0.0
+    exercises: list[ExerciseResult] = Field(default_factory=list)
+    message: str = ""
+    warnings: list[str] = Field(default_factory=list)
+    environment: Environment = Field(default_factory=Environment)
+    seed: int | None = None
+    checks_version: str = ""
+    seconds: float = 0.0
+    output: str = ""
+
+    def total(self) -> None:
+        self.score = round(sum(e.points for e in self.exercises), 4)
+        self.max_score = round(sum(e.max_points for e in self.exercises), 4)
+        self.manual_points = round(sum(e.manual_points for e in self.exercises), 4)

@@ -1,0 +1,83 @@
+"""The terminal (and notebook) view of a result: a table, one row per exercise."""
+
+from __future__ import annotations
+
+from rich.console import Console, Group
+from rich.table import Table
+from rich.text import Text
+
+from autograder.report.models import ExerciseResult, NotebookResult
+
+MARKS = {"passed": ("✔", "green"), "partial": ("◐", "yellow"), "failed": ("✘", "red"),
+         "not_found": ("✘", "red"), "not_graded": ("!", "magenta")}
+
+
+def render(result: NotebookResult, details: bool = True) -> Group:
+    parts: list = [_header(result)]
+    if result.message:
+        parts.append(Text(result.message, style="bold red"))
+    parts.append(_table(result))
+    if details:
+        parts.extend(_details(result))
+    for warning in result.warnings:
+        parts.append(Text(f"note: {warning}", style="dim"))
+    return Group(*parts)
+
+
+def _header(result: NotebookResult) -> Text:
+    mode = "public checks" if result.mode == "public" else "hidden checks"
+    text = Text(f"{result.unit} · {result.notebook} · {mode}", style="bold")
+    env = result.environment
+    if env.torch:
+        text.append(f"\ntorch {env.torch} on {env.device}", style="dim")
+    if env.reduced_isolation:
+        text.append(f"\n{env.isolation}", style="yellow")
+    return text
+
+
+def _table(result: NotebookResult) -> Table:
+    table = Table(show_lines=False, expand=False)
+    table.add_column("exercise", no_wrap=True)
+    table.add_column("points", justify="right", no_wrap=True)
+    table.add_column("result")
+    for exercise in result.exercises:
+        mark, colour = MARKS.get(exercise.status, ("?", "white"))
+        table.add_row(
+            Text(f"{mark} {exercise.id}", style=colour),
+            f"{_num(exercise.points)} / {_num(exercise.max_points)}",
+            exercise.summary,
+        )
+    manual = f"  (+ {_num(result.manual_points)} for the TA)" if result.manual_points else ""
+    table.add_section()
+    table.add_row(Text("total", style="bold"), Text(f"{_num(result.score)} / {_num(result.max_score)}", style="bold"),
+                  manual)
+    return table
+
+
+def _details(result: NotebookResult) -> list[Text]:
+    lines = []
+    for exercise in result.exercises:
+        extra = _extra_lines(exercise)
+        if extra:
+            lines.append(Text(f"{exercise.id} {exercise.title}", style="bold"))
+            lines.extend(Text(f"  {line}") for line in extra)
+    return lines
+
+
+def _extra_lines(exercise: ExerciseResult) -> list[str]:
+    lines = []
+    failed = [c for c in exercise.checks if not c.passed]
+    if len(failed) > 1 or (failed and failed[0].message != exercise.summary):
+        lines += [f"✘ {c.name}: {c.message}" for c in failed]
+    lines += exercise.notes
+    if exercise.manual_points:
+        lines.append(f"for the TA: {exercise.manual} ({_num(exercise.manual_points)} points, graded by hand)")
+    return lines
+
+
+def _num(value: float) -> str:
+    return f"{value:.2f}".rstrip("0").rstrip(".") if value != int(value) else str(int(value))
+
+
+def print_result(result: NotebookResult, console: Console | None = None) -> None:
+    (console or Console()).print(render(result))
