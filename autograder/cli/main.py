@@ -1,0 +1,68 @@
+"""`autograder`: check (students), assign and validate (instructors)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from rich.console import Console
+
+from autograder.cli.common import UsageError
+from autograder.config.loader import ConfigError
+from autograder.exercises.loader import SpecError
+from autograder.sandbox.base import SandboxError
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="autograder", description="Grade PyTorch course notebooks.")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    check = sub.add_parser("check", help="grade one notebook and print the report")
+    check.add_argument("unit", help="unit name, e.g. unit1")
+    check.add_argument("notebook", nargs="?", type=Path, help="the notebook (default: UNIT.ipynb here)")
+    check.add_argument("--json", action="store_true", help="print Gradescope results.json instead of a table")
+    check.add_argument("--hidden", action="store_true", help="use the hidden checks and the reference (staff)")
+    check.add_argument("--only", action="append", metavar="ID", help="grade only this exercise (repeatable)")
+    check.add_argument("--course", type=Path, help="course folder holding grader.toml")
+    check.add_argument("--backend", choices=["local", "docker"], help="override sandbox.backend")
+    check.add_argument("--seed", type=int, help="seed for hidden checks (to replay a run)")
+
+    assign = sub.add_parser("assign", help="generate the student notebook and public checks from the solutions")
+    assign.add_argument("unit")
+    assign.add_argument("--course", type=Path)
+
+    validate = sub.add_parser("validate", help="prove solutions score full marks, stubs zero, mistakes lose points")
+    validate.add_argument("unit")
+    validate.add_argument("--course", type=Path)
+    validate.add_argument("--backend", choices=["local", "docker"])
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    console = Console(stderr=True)
+    try:
+        if args.command == "check":
+            from autograder.cli.check import run_check
+
+            return run_check(args)
+        if args.command == "assign":
+            from autograder.cli.assign import run_assign
+
+            return run_assign(args)
+        if args.command == "validate":
+            from autograder.cli.validate import run_validate
+
+            return run_validate(args)
+    except (UsageError, ConfigError, SpecError, SandboxError) as exc:
+        console.print(f"[red]autograder {args.command}:[/red] {exc}", highlight=False)
+        return 2
+    except KeyboardInterrupt:
+        console.print("interrupted")
+        return 130
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
