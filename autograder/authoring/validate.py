@@ -102,7 +102,7 @@ def _validate_mistakes(report: ValidationReport, hidden: HiddenCheckSet, sandbox
         for k in range(rounds):
             chosen = {s.id: s.mistakes[k] for s in hidden.specs if len(s.mistakes) > k}
             path = Path(tmp) / f"mistakes-{k}.ipynb"
-            nbformat.write(_with_mistakes(solution, chosen), str(path))
+            nbformat.write(append_after_exercises(solution, {i: m.code for i, m in chosen.items()}), str(path))
             graded = grade_notebook(hidden, path, sandbox,
                                     GradingOptions(options.limits, only=list(chosen), seed=options.seed))
             for exercise_id, mistake in chosen.items():
@@ -110,17 +110,19 @@ def _validate_mistakes(report: ValidationReport, hidden: HiddenCheckSet, sandbox
                 report.add(f"{exercise_id}: mistake '{mistake.name}' is caught", ok, detail)
 
 
-def _with_mistakes(solution: nbformat.NotebookNode, chosen: dict[str, Mistake]) -> nbformat.NotebookNode:
-    nb, chosen = copy.deepcopy(solution), dict(chosen)
+def append_after_exercises(notebook: nbformat.NotebookNode, code: dict[str, str]) -> nbformat.NotebookNode:
+    """A copy of `notebook` with a new cell of `code[id]` right after each exercise's cell,
+    so that its definitions replace the exercise's (as when a student redefines them)."""
+    nb, code = copy.deepcopy(notebook), dict(code)
     cells = []
     for cell in nb.cells:
         cells.append(cell)
         grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
-        if grade_id in chosen and cell.cell_type == "code":
-            cells.append(nbformat.v4.new_code_cell(chosen.pop(grade_id).code))
+        if grade_id in code and cell.cell_type == "code":
+            cells.append(nbformat.v4.new_code_cell(code.pop(grade_id)))
     nb.cells = cells
-    if chosen:
-        raise ValueError(f"no cell tagged {sorted(chosen)} in the solution notebook")
+    if code:
+        raise ValueError(f"no cell tagged {sorted(code)} in the notebook")
     return nb
 
 

@@ -112,7 +112,8 @@ def _compare_number(expected, actual, tol: Tolerance, path: str) -> str | None:
     rtol, atol = tol.for_dtype(None)
     if _close(complex(expected), complex(actual), rtol, atol):
         return None
-    return f"expected {_show(expected)}{_at(path)}, got {_show(actual)}"
+    want, got = _distinct(expected, actual)
+    return f"expected {want}{_at(path)}, got {got}"
 
 
 def _close(a: complex, b: complex, rtol: float, atol: float) -> bool:
@@ -197,7 +198,8 @@ def _compare_elements(e: torch.Tensor, a: torch.Tensor, tol: Tolerance, where: s
     index = tuple(int(i) for i in torch.nonzero(bad)[0]) if bad.ndim else ()
     first = f"first at {list(index)}: " if index else ""
     message = (f"{count} of {total} values differ{where}; " if total > 1 else f"the value{where} differs: ")
-    message += f"{first}expected {_scalar(shown_e[index])}, got {_scalar(shown_a[index])}"
+    want, got = _distinct(shown_e[index].item(), shown_a[index].item())
+    message += f"{first}expected {want}, got {got}"
     largest = _largest_difference(e, a, bad)
     if largest and total > 1:
         message += f"; largest difference {largest}"
@@ -232,20 +234,25 @@ def _largest_difference(e: torch.Tensor, a: torch.Tensor, bad: torch.Tensor) -> 
     return f"{float(diff.max()):.3g}" + (f" at {list(at)}" if at else "")
 
 
-def _scalar(t: torch.Tensor) -> str:
-    value = t.item()
-    return _show(value)
+def _distinct(expected: Any, actual: Any) -> tuple[str, str]:
+    """Both numbers, with as many digits as it takes for them to look different."""
+    for digits in (6, 10, 17):
+        want, got = _show(expected, digits), _show(actual, digits)
+        if want != got:
+            break
+    return want, got
 
 
-def _show(value: Any) -> str:
+def _show(value: Any, digits: int = 6) -> str:
     if isinstance(value, float):
         if math.isnan(value):
             return "nan"
         if math.isinf(value):
             return "inf" if value > 0 else "-inf"
-        return f"{value:.6g}"
+        return f"{value:.{digits}g}"
     if isinstance(value, complex):
-        return f"{_show(value.real)}{'+' if value.imag >= 0 or math.isnan(value.imag) else '-'}{_show(abs(value.imag))}j"
+        sign = "+" if value.imag >= 0 or math.isnan(value.imag) else "-"
+        return f"{_show(value.real, digits)}{sign}{_show(abs(value.imag), digits)}j"
     if isinstance(value, TensorData):
         return f"a tensor of {describe_tensor(value)}"
     if isinstance(value, (Opaque, Handle)):

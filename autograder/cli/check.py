@@ -1,4 +1,7 @@
-"""`autograder check UNIT [NOTEBOOK]`: grade one notebook, print a table or results.json."""
+"""`autograder check UNIT [NOTEBOOK]`: grade one notebook, print a table or results.json.
+
+The worker is spawned before the judge imports torch, so the two imports overlap.
+"""
 
 from __future__ import annotations
 
@@ -8,12 +11,7 @@ from pathlib import Path
 
 from rich.console import Console
 
-from autograder.cli.common import check_unit_name, course_at, public_checks, require_course, settings
-from autograder.judge.checkset import CheckSet, HiddenCheckSet
-from autograder.judge.grader import GradingOptions, grade_notebook
-from autograder.report.gradescope import to_gradescope
-from autograder.report.models import NotebookResult
-from autograder.report.table import print_result
+from autograder.cli.common import UsageError, check_unit_name, course_at, public_checks, require_course, settings
 from autograder.sandbox import create_sandbox
 
 
@@ -23,8 +21,12 @@ def run_check(args: argparse.Namespace) -> int:
     result = check_notebook(unit, notebook, hidden=args.hidden, only=args.only, course_dir=args.course,
                             backend=args.backend, seed=args.seed)
     if args.json:
+        from autograder.report.gradescope import to_gradescope
+
         sys.stdout.write(to_gradescope(result).model_dump_json(indent=2) + "\n")
     else:
+        from autograder.report.table import print_result
+
         print_result(result, Console())
     if result.status == "not-gradable":
         Console(stderr=True).print(f"[red]autograder check:[/red] {result.message}", highlight=False)
@@ -33,21 +35,26 @@ def run_check(args: argparse.Namespace) -> int:
 
 
 def check_notebook(unit: str, notebook: Path, *, hidden: bool = False, only: list[str] | None = None,
-                   course_dir: Path | None = None, backend: str | None = None, seed: int | None = None) -> NotebookResult:
+                   course_dir: Path | None = None, backend: str | None = None, seed: int | None = None):
+    """Grade one notebook with the public (or, for staff, hidden) checks of `unit`."""
     course = course_at(course_dir, near=notebook.parent if notebook.parent.exists() else None)
     config = settings(course)
-    checkset: CheckSet
-    if hidden:
-        course = course or require_course()
-        checkset = HiddenCheckSet(course, unit, threads=config.limits.threads)
-    else:
-        checkset = public_checks(unit, notebook, course)
-    if only:
-        unknown = [o for o in only if o not in {e.id for e in checkset.exercises}]
-        if unknown:
-            from autograder.cli.common import UsageError
-
-            raise UsageError(f"{unit} has no exercise {unknown[0]}")
     readonly = (course.data_dir,) if course is not None else ()
     sandbox = create_sandbox(config.sandbox, backend, readonly)
-    return grade_notebook(checkset, notebook, sandbox, GradingOptions(config.limits, only=only, seed=seed))
+    pending = sandbox.spawn(config.limits)
+    try:
+        from autograder.judge.checkset import HiddenCheckSet
+        from autograder.judge.grader import GradingOptions, grade_notebook
+
+        if hidden:
+            checkset = HiddenCheckSet(course or require_course(), unit, threads=config.limits.threads)
+        else:
+            checkset = public_checks(unit, notebook, course)
+        unknown = [o for o in only or [] if o not in {e.id for e in checkset.exercises}]
+        if unknown:
+            raise UsageError(f"{unit} has no exercise {unknown[0]}")
+    except BaseException:
+        pending.close()
+        raise
+    options = GradingOptions(config.limits, only=only, seed=seed, pending=pending)
+    return grade_notebook(checkset, notebook, sandbox, options)

@@ -7,8 +7,6 @@ from pathlib import Path
 
 from autograder.config.loader import Course, find_course
 from autograder.config.models import GraderConfig
-from autograder.exercises.public import JSON_NAME, PublicDataError
-from autograder.judge.checkset import PublicCheckSet
 
 UNIT_NAME = re.compile(r"^unit\d+$")
 
@@ -45,8 +43,11 @@ def settings(course: Course | None) -> GraderConfig:
     return course.config if course is not None else GraderConfig()
 
 
-def public_checks(unit: str, notebook: Path, course: Course | None) -> PublicCheckSet:
+def public_checks(unit: str, notebook: Path, course: Course | None):
     """The public check data: beside the notebook, else in the course's assignments."""
+    from autograder.exercises.public import JSON_NAME, PublicDataError
+    from autograder.judge.checkset import PublicCheckSet
+
     candidates = [notebook.parent / "checks"]
     if course is not None:
         candidates.append(course.assignments / unit / "checks")

@@ -208,8 +208,7 @@ def output(name: str, artifact: str, cases: CaseSource, weight: float = 1.0, **r
 
 def raises(name: str, artifact: str, cases: CaseSource, exceptions: list[str], weight: float = 1.0) -> CheckSpec:
     """The call raises one of `exceptions`."""
-    return CheckSpec(name, artifact, RaisesRule(exceptions=exceptions), cases, weight,
-                     observe=Observe(result=False))
+    return CheckSpec(name, artifact, RaisesRule(exceptions=exceptions), cases, weight)
 
 
 def memory(name: str, artifact: str, cases: CaseSource, weight: float = 1.0, arg: int = 0,

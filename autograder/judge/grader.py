@@ -18,7 +18,7 @@ from autograder.judge.session import WorkerSession
 from autograder.notebook.plan import CellInfo, ExerciseCells, analyse, locate
 from autograder.notebook.reading import NotebookError, code_cells, read_notebook
 from autograder.report.models import CheckResult, Environment, ExerciseResult, NotebookResult
-from autograder.sandbox.base import Sandbox
+from autograder.sandbox.base import Sandbox, Worker
 
 INTERNAL_ERROR = "the grader could not run this check (a problem with the checks, not your code); please tell your TA"
 
@@ -29,6 +29,7 @@ class GradingOptions:
     only: list[str] | None = None
     seed: int | None = None
     slot: int = 0
+    pending: Worker | None = None  # a worker already spawned for this notebook
 
 
 def grade_notebook(checkset: CheckSet, notebook: Path, sandbox: Sandbox, options: GradingOptions) -> NotebookResult:
@@ -43,14 +44,16 @@ def grade_notebook(checkset: CheckSet, notebook: Path, sandbox: Sandbox, options
     try:
         cells = [analyse(c) for c in code_cells(read_notebook(notebook))]
     except NotebookError as exc:
-        return _not_gradable(result, exercises, str(exc), started)
+        return _not_gradable(result, exercises, str(exc), started, options.pending)
     if not cells:
-        return _not_gradable(result, exercises, f"{notebook} has no code cells; is it the right notebook?", started)
+        return _not_gradable(result, exercises, f"{notebook} has no code cells; is it the right notebook?", started,
+                             options.pending)
 
     located = {e.id: locate(cells, e.id, e.artifacts) for e in exercises}
     needed = sorted(set().union(*(loc.needed for loc in located.values())))
     deadline = started + options.limits.notebook_seconds
-    session = WorkerSession(sandbox, options.limits, [cells[i] for i in needed], deadline, options.slot)
+    session = WorkerSession(sandbox, options.limits, [cells[i] for i in needed], deadline, options.slot,
+                            options.pending)
     try:
         for info in exercises:
             result.exercises.append(_grade_exercise(info, located[info.id], cells, session, checkset, seed, options, deadline))
@@ -97,7 +100,8 @@ def _grade_exercise(info: ExerciseInfo, located: ExerciseCells, cells: list[Cell
             points=0.0 if message else round(max_points, 4), max_points=round(max_points, 4),
             passed=message is None, message=message or "",
         ))
-    result.points = round(sum(c.points for c in result.checks), 4)
+    earned = sum(c.weight for c in result.checks if c.passed)
+    result.points = round(info.points * earned / total_weight, 4)
     numbers = {cells[i].cell.number for i in located.needed}
     result.notes += [p.text for p in session.problems_in(numbers)]
     _summarise(result)
@@ -160,7 +164,10 @@ def _summarise(result: ExerciseResult) -> None:
         result.status = "not_graded"
 
 
-def _not_gradable(result: NotebookResult, exercises: list[ExerciseInfo], message: str, started: float) -> NotebookResult:
+def _not_gradable(result: NotebookResult, exercises: list[ExerciseInfo], message: str, started: float,
+                  pending: Worker | None = None) -> NotebookResult:
+    if pending is not None:
+        pending.close()
     result.status = "not-gradable"
     result.message = message
     for info in exercises:

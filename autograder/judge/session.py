@@ -38,7 +38,8 @@ class SessionOver(Exception):
 
 
 class WorkerSession:
-    def __init__(self, sandbox: Sandbox, limits: Limits, cells: list[CellInfo], deadline: float, slot: int = 0):
+    def __init__(self, sandbox: Sandbox, limits: Limits, cells: list[CellInfo], deadline: float, slot: int = 0,
+                 pending: Worker | None = None):
         self.sandbox = sandbox
         self.limits = limits
         self.cells = cells
@@ -48,6 +49,7 @@ class WorkerSession:
         self.ready: Ready | None = None
         self.restarts = -1
         self._worker: Worker | None = None
+        self._pending = pending  # a worker spawned early, so its start-up overlapped the judge's
         self._outputs: list[str] = []
         self._over: str | None = None
 
@@ -90,6 +92,9 @@ class WorkerSession:
         return "\n".join(o for o in self._outputs if o)
 
     def close(self) -> None:
+        if self._pending is not None:
+            self._pending.close()
+            self._pending = None
         if self._worker is not None:
             self._worker.close()
             self._outputs.append(self._worker.output())
@@ -116,7 +121,8 @@ class WorkerSession:
             self._over = f"not graded: the notebook's time limit ({self.limits.notebook_seconds:g} s) was reached"
             raise SessionOver(self._over)
         try:
-            self._worker = self.sandbox.start(self.limits, self.slot)
+            pending, self._pending = self._pending, None
+            self._worker = self.sandbox.wait_ready(pending or self.sandbox.spawn(self.limits, self.slot))
         except SandboxError as exc:
             self._over = f"not graded: the grader could not start a sandbox ({exc})"
             raise SessionOver(self._over) from None
@@ -167,10 +173,7 @@ class WorkerSession:
         if kill:
             worker.kill()
         else:
-            try:
-                worker.popen.wait(timeout=2)  # type: ignore[attr-defined]
-            except Exception:  # noqa: BLE001 - only local workers have popen
-                pass
+            worker.wait(timeout=2)
         reason = worker.exit().reason
         worker.close()
         self._outputs.append(worker.output())

@@ -42,10 +42,11 @@ def _table(result: NotebookResult) -> Table:
     table.add_column("result")
     for exercise in result.exercises:
         mark, colour = MARKS.get(exercise.status, ("?", "white"))
+        summary = "not graded (see above)" if result.status == "not-gradable" else exercise.summary
         table.add_row(
             Text(f"{mark} {exercise.id}", style=colour),
             f"{_num(exercise.points)} / {_num(exercise.max_points)}",
-            exercise.summary,
+            summary,
         )
     manual = f"  (+ {_num(result.manual_points)} for the TA)" if result.manual_points else ""
     table.add_section()

@@ -14,7 +14,7 @@ from pydantic import TypeAdapter
 
 from autograder.config.models import Limits
 from autograder.protocol import framing
-from autograder.protocol.messages import Reply
+from autograder.protocol.messages import Ready, Reply
 from autograder.sandbox import process
 
 _REPLY = TypeAdapter(Reply)
@@ -64,6 +64,10 @@ class Worker(abc.ABC):
     def alive(self) -> bool: ...
 
     @abc.abstractmethod
+    def wait(self, timeout: float) -> None:
+        """Wait up to `timeout` seconds for the worker to exit by itself."""
+
+    @abc.abstractmethod
     def kill(self) -> None: ...
 
     @abc.abstractmethod
@@ -91,8 +95,16 @@ class Sandbox(abc.ABC):
         return False
 
     @abc.abstractmethod
+    def spawn(self, limits: Limits, slot: int = 0) -> Worker:
+        """Begin starting a worker and return at once (its start-up overlaps other work)."""
+
+    @abc.abstractmethod
+    def wait_ready(self, worker: Worker) -> Worker:
+        """Wait until a spawned worker has introduced itself; raise SandboxError if it cannot."""
+
     def start(self, limits: Limits, slot: int = 0) -> Worker:
-        """Start a worker ready for requests (it has sent `Ready`)."""
+        """Start a worker ready for requests."""
+        return self.wait_ready(self.spawn(limits, slot))
 
     def close(self) -> None:
         """Release resources shared by this sandbox's workers."""
@@ -110,7 +122,7 @@ class PipeWorker(Worker):
         self.stderr = stderr
         self.drop_uid = drop_uid
         self.workdir = workdir
-        self.ready = None
+        self.ready: Ready | None = None
         self._stopped = False
         self._reader = framing.FrameReader(read_fd)
         self._write_fd = write_fd
@@ -133,6 +145,12 @@ class PipeWorker(Worker):
 
     def alive(self) -> bool:
         return self.popen.poll() is None
+
+    def wait(self, timeout: float) -> None:
+        try:
+            self.popen.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            pass
 
     def kill(self) -> None:
         process.kill_tree(self.popen.pid, self.popen.pid)

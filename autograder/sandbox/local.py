@@ -83,7 +83,7 @@ class LocalSandbox(Sandbox):
     def reduced(self) -> bool:
         return not self.use_bwrap
 
-    def start(self, limits: Limits, slot: int = 0) -> PipeWorker:
+    def spawn(self, limits: Limits, slot: int = 0) -> PipeWorker:
         drop_uid = self._slot_uid(slot)
         workdir = None if self.use_bwrap else _private_dir(drop_uid)
         command = self._command(limits, drop_uid, workdir)
@@ -105,11 +105,9 @@ class LocalSandbox(Sandbox):
             os.close(fd)
         capture = process.CappedCapture(err_r, limits.output_kib * 1024)
         capture.start()
-        worker = PipeWorker(limits, popen, from_worker_r, to_worker_w, capture, drop_uid, workdir)
-        self._await_ready(worker)
-        return worker
+        return PipeWorker(limits, popen, from_worker_r, to_worker_w, capture, drop_uid, workdir)
 
-    def _await_ready(self, worker: PipeWorker) -> None:
+    def wait_ready(self, worker: PipeWorker) -> PipeWorker:  # type: ignore[override]
         try:
             reply, _ = worker.receive(time.monotonic() + READY_SECONDS)
         except (framing.ProtocolError, framing.Timeout) as exc:
@@ -122,6 +120,7 @@ class LocalSandbox(Sandbox):
             worker.close()
             raise SandboxError("the worker did not introduce itself")
         worker.ready = reply
+        return worker
 
     # -- building the command -----------------------------------------------------
 

@@ -325,7 +325,7 @@ FUNCTIONS = [
     (function("lambda x: x**3", "x**3"), 2.0),
     (function("lambda x: torch.sin(x)", "sin(x)"), 0.5),
     (function("lambda x: torch.exp(x)", "exp(x)"), 1.0),
-    (function("lambda x: torch.abs(x)**3", "|x|**3"), -1.0),
+    (function("lambda x: -x**3 if x < 0 else x**3", "|x|**3 (written with an if)"), -1.0),
 ]
 
 U1_6_Q2 = Exercise(
