@@ -1,0 +1,101 @@
+"""Shared fixtures: the course checkout, a sandbox, and quick ways to grade notebooks."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from autograder.authoring.validate import append_after_exercises
+from autograder.config.loader import Course, find_course
+from autograder.judge.checkset import HiddenCheckSet, PublicCheckSet
+from autograder.judge.grader import GradingOptions, grade_notebook
+from autograder.notebook.reading import read_notebook
+from autograder.sandbox.local import LocalSandbox
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def pytest_addoption(parser):
+    parser.addoption("--runslow", action="store_true", help="also run full-budget checks")
+
+
+def pytest_collection_modifyitems(config, items):
+    if config.getoption("--runslow"):
+        return
+    skip = pytest.mark.skip(reason="full-budget run: use --runslow")
+    for item in items:
+        if "slow" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def course() -> Course:
+    found = find_course(ROOT)
+    assert found is not None, "grader.toml missing at the project root"
+    return found
+
+
+@pytest.fixture(scope="session")
+def sandbox() -> LocalSandbox:
+    return LocalSandbox(os.environ.get("AUTOGRADER_TEST_ISOLATION", "auto"))
+
+
+@pytest.fixture(scope="session")
+def hidden_unit1(course) -> HiddenCheckSet:
+    return HiddenCheckSet(course, "unit1")
+
+
+@pytest.fixture(scope="session")
+def public_unit1(course) -> PublicCheckSet:
+    return PublicCheckSet(course.assignments / "unit1" / "checks")
+
+
+@pytest.fixture(scope="session")
+def solution_unit1(course) -> nbformat.NotebookNode:
+    return read_notebook(course.solutions / "unit1" / "unit1.ipynb")
+
+
+@pytest.fixture
+def grade(course, sandbox, tmp_path):
+    """grade(notebook_or_path, checkset, only=None, **limits) -> NotebookResult"""
+
+    def _grade(notebook, checkset, only=None, seed=7, **limit_overrides):
+        if isinstance(notebook, nbformat.NotebookNode):
+            path = tmp_path / f"nb-{len(list(tmp_path.iterdir()))}.ipynb"
+            nbformat.write(notebook, str(path))
+        else:
+            path = Path(notebook)
+        limits = course.config.limits.model_copy(update=limit_overrides)
+        return grade_notebook(checkset, path, sandbox, GradingOptions(limits, only=only, seed=seed))
+
+    return _grade
+
+
+def with_code(solution: nbformat.NotebookNode, **code_by_exercise: str) -> nbformat.NotebookNode:
+    """The solution notebook with extra code after exercises; keys use '_' for '.'."""
+    return append_after_exercises(solution, {k.replace("_", "."): v for k, v in code_by_exercise.items()})
+
+
+def notebook_of(*cells: str | tuple[str, str]) -> nbformat.NotebookNode:
+    """A notebook of code cells; a (grade_id, source) pair makes an exercise cell."""
+    nb = nbformat.v4.new_notebook()
+    for cell in cells:
+        if isinstance(cell, tuple):
+            grade_id, source = cell
+            new = nbformat.v4.new_code_cell(source)
+            new.metadata["nbgrader"] = {"grade_id": grade_id, "solution": True, "grade": False, "locked": False}
+        else:
+            new = nbformat.v4.new_code_cell(cell)
+        nb.cells.append(new)
+    return nb
+
+
+def exercise(result, exercise_id):
+    return next(e for e in result.exercises if e.id == exercise_id)
+
+
+def check_result(result, exercise_id, check_name):
+    return next(c for c in exercise(result, exercise_id).checks if c.name == check_name)
