@@ -23,7 +23,7 @@ class MarkerError(Exception):
 
 def strip_solutions(source: str, where: str) -> str:
     lines = source.splitlines()
-    if not any(BEGIN in line for line in lines):
+    if not any(BEGIN in line or END in line for line in lines):
         return _code_stub("")
     out: list[str] = []
     region: list[str] | None = None

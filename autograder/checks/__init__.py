@@ -5,6 +5,7 @@ from __future__ import annotations
 from autograder.checks import answer, grads, memory, output, perf, properties, raises, source
 from autograder.checks.context import CaseContext, ReferenceFailed
 from autograder.checks.plan import CasePlan, CheckPlan, Rule
+from autograder.protocol.codec import DecodeError
 
 _EVALUATORS = {
     "output": output.evaluate,
@@ -20,7 +21,10 @@ _EVALUATORS = {
 
 def evaluate(rule: Rule, ctx: CaseContext) -> str | None:
     """None when the case passes, else a message for the student."""
-    return _EVALUATORS[rule.kind](rule, ctx)
+    try:
+        return _EVALUATORS[rule.kind](rule, ctx)
+    except DecodeError:
+        return f"{ctx.artifact} returned something the grader cannot read"
 
 
 __all__ = ["CaseContext", "CasePlan", "CheckPlan", "ReferenceFailed", "Rule", "evaluate"]

@@ -54,7 +54,9 @@ def error_message(artifact: str, error: ErrorInfo, case_seconds: float) -> str:
 def gate(ctx: CaseContext, *, allow_error_in_last: bool = False) -> str | None:
     """The message for a case whose calls did not all run; None when they did."""
     if ctx.actual.failure:
-        return ctx.actual.failure
+        if ctx.actual.fatal:
+            return ctx.actual.failure
+        return f"{ctx.artifact}: {ctx.for_label()}{ctx.actual.failure}"
     found = ctx.actual.first_error()
     if found is None:
         return None

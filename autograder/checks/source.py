@@ -33,24 +33,39 @@ def evaluate(rule: SourceRule, ctx: CaseContext) -> str | None:
         tree = ast.parse(_dedent(source[:MAX_SOURCE]))
     except SyntaxError:
         return f"{ctx.artifact}: the grader cannot parse its source"
+    local = _local_names(tree)
     for node in ast.walk(tree):
         if rule.no_loops and isinstance(node, LOOPS):
             return f"{ctx.artifact}: it uses a Python loop (line {node.lineno} of the function); use tensor operations instead"
-        used = _name_of(node)
-        if used and used in rule.forbid:
-            why = f" ({rule.reason})" if rule.reason else ""
-            return f"{ctx.artifact}: it uses {used}, which this exercise asks you not to use{why}"
+        for used in _names_used(node, local):
+            if used in rule.forbid:
+                why = f" ({rule.reason})" if rule.reason else ""
+                return f"{ctx.artifact}: it uses {used}, which this exercise asks you not to use{why}"
     return None
 
 
-def _name_of(node: ast.AST) -> str | None:
-    if isinstance(node, ast.Name):
-        return node.id
+def _local_names(tree: ast.AST) -> set[str]:
+    """Parameters and variables the function assigns: a local `np = x.numel()` is not NumPy."""
+    local: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+            args = node.args
+            local |= {a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg) if a}
+        elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            local.add(node.id)
+    return local
+
+
+def _names_used(node: ast.AST, local: set[str]) -> list[str]:
+    if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and node.id not in local:
+        return [node.id]
     if isinstance(node, ast.Attribute):
-        return node.attr
-    if isinstance(node, ast.alias):
-        return node.name.split(".")[0]
-    return None
+        return [node.attr]
+    if isinstance(node, ast.Import):
+        return [a.name.split(".")[0] for a in node.names] + [a.name.split(".")[-1] for a in node.names]
+    if isinstance(node, ast.ImportFrom):
+        return [(node.module or "").split(".")[0], *(a.name for a in node.names)]
+    return []
 
 
 def _dedent(source: str) -> str:

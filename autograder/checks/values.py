@@ -107,7 +107,9 @@ def _compare_number(expected, actual, tol: Tolerance, path: str) -> str | None:
         return f"expected a Python {type(expected).__name__}{_at(path)}, got a 0-d tensor (use .item())"
     if isinstance(actual, bool) or not isinstance(actual, (int, float, complex)):
         return f"expected {kind_of(expected)}{_at(path)} ({_show(expected)}), got {kind_of(actual)} ({_show(actual)})"
-    if isinstance(expected, int) and not isinstance(expected, bool) and isinstance(actual, int):
+    if isinstance(expected, int) and not isinstance(expected, bool):
+        if not isinstance(actual, int):
+            return f"expected an int{_at(path)} ({expected}), got {kind_of(actual)} ({_show(actual)})"
         return None if expected == actual else f"expected {expected}{_at(path)}, got {actual}"
     rtol, atol = tol.for_dtype(None)
     if _close(complex(expected), complex(actual), rtol, atol):
@@ -177,6 +179,13 @@ def _compare_tensor(expected: TensorData, actual: Any, tol: Tolerance, policy: P
     return _compare_elements(e, a, tol, where)
 
 
+def _looser(tol: Tolerance, e: torch.dtype, a: torch.dtype) -> tuple[float, float]:
+    """The tolerance of the less precise of two dtypes (a float32 answer to a float64
+    reference is judged at float32 precision when the policy accepts any float)."""
+    (r1, a1), (r2, a2) = tol.for_dtype(e), tol.for_dtype(a)
+    return max(r1, r2), max(a1, a2)
+
+
 def _dtype(dtype: torch.dtype) -> str:
     return str(dtype).removeprefix("torch.")
 
@@ -186,10 +195,10 @@ def _compare_elements(e: torch.Tensor, a: torch.Tensor, tol: Tolerance, where: s
         return None
     if e.is_complex() or a.is_complex():
         e_c, a_c = e.to(torch.complex128), a.to(torch.complex128)
-        bad = _mismatch(torch.view_as_real(e_c), torch.view_as_real(a_c), tol, e.dtype).any(dim=-1)
+        bad = _mismatch(torch.view_as_real(e_c), torch.view_as_real(a_c), tol, e.dtype, a.dtype).any(dim=-1)
         shown_e, shown_a = e_c, a_c
     else:
-        bad = _mismatch(e, a, tol, e.dtype)
+        bad = _mismatch(e, a, tol, e.dtype, a.dtype)
         shown_e, shown_a = e, a
     count = int(bad.sum())
     if count == 0:
@@ -206,12 +215,13 @@ def _compare_elements(e: torch.Tensor, a: torch.Tensor, tol: Tolerance, where: s
     return message
 
 
-def _mismatch(e: torch.Tensor, a: torch.Tensor, tol: Tolerance, dtype: torch.dtype) -> torch.Tensor:
+def _mismatch(e: torch.Tensor, a: torch.Tensor, tol: Tolerance, dtype: torch.dtype,
+              actual_dtype: torch.dtype | None = None) -> torch.Tensor:
     if not (e.is_floating_point() or a.is_floating_point()):
         if e.dtype == torch.bool or a.dtype == torch.bool:
             return e.to(torch.bool) != a.to(torch.bool)
         return e.to(torch.int64) != a.to(torch.int64)
-    rtol, atol = tol.for_dtype(dtype)
+    rtol, atol = _looser(tol, dtype, actual_dtype or dtype)
     e64, a64 = e.to(torch.float64), a.to(torch.float64)
     e_nan, a_nan = torch.isnan(e64), torch.isnan(a64)
     e_inf, a_inf = torch.isinf(e64), torch.isinf(a64)

@@ -75,6 +75,9 @@ def _grade_exercise(info: ExerciseInfo, located: ExerciseCells, cells: list[Cell
     started = time.monotonic()
     result = ExerciseResult(id=info.id, title=info.title, max_points=info.points,
                             manual=info.manual, manual_points=info.manual_points)
+    defined = [where for where in located.definitions.values() if where is not None] or located.tagged
+    if defined:
+        result.cell_index = cells[max(defined)].cell.index
     missing = [a for a, where in located.definitions.items() if where is None]
     if missing:
         result.status = "not_found"
@@ -88,13 +91,15 @@ def _grade_exercise(info: ExerciseInfo, located: ExerciseCells, cells: list[Cell
         result.notes.append(f"internal: {exc}")
         return result
     total_weight = sum(p.plan.weight for p in prepared) or 1.0
-    exercise_deadline = min(deadline, started + options.limits.exercise_seconds)
+    clock = ExerciseClock(min(deadline, time.monotonic() + options.limits.exercise_seconds), deadline)
     stop_reason: str | None = None
     for check in prepared:
         max_points = info.points * check.plan.weight / total_weight
-        message = stop_reason or _run_check(check, session, exercise_deadline)
-        if message and stop_reason is None and _ends_exercise(message):
-            stop_reason = message
+        message = stop_reason
+        if message is None:
+            message, stop = _run_check(check, session, clock, info.id)
+            if stop:
+                stop_reason = message
         result.checks.append(CheckResult(
             name=check.plan.name, kind=check.plan.rule.kind, weight=check.plan.weight,
             points=0.0 if message else round(max_points, 4), max_points=round(max_points, 4),
@@ -109,23 +114,51 @@ def _grade_exercise(info: ExerciseInfo, located: ExerciseCells, cells: list[Cell
     return result
 
 
-def _run_check(check: PreparedCheck, session: WorkerSession, deadline: float) -> str | None:
+class ExerciseClock:
+    """An exercise's time limit, not charged for (re)starting the worker and its cells."""
+
+    def __init__(self, deadline: float, notebook_deadline: float):
+        self.deadline = deadline
+        self.notebook_deadline = notebook_deadline
+
+    def remaining(self) -> float:
+        return min(self.deadline, self.notebook_deadline) - time.monotonic()
+
+    def forgive(self, seconds: float) -> None:
+        self.deadline += seconds
+
+
+def _run_check(check: PreparedCheck, session: WorkerSession, clock: ExerciseClock,
+               group: str) -> tuple[str | None, bool]:
+    """(message or None when every case passed, whether the exercise should stop here)."""
     plan = check.plan
     for index, case in enumerate(plan.cases):
-        remaining = deadline - time.monotonic()
+        remaining = clock.remaining()
         if remaining <= 0:
-            return "not checked: the time limit for this exercise was reached"
-        actual = session.run_case(case.steps, check.tensors, case_seed(plan, index), min(plan.case_seconds, remaining))
+            return "not checked: the time limit for this exercise was reached", True
+        timeout = min(plan.case_seconds, remaining)
+        actual = session.run_case(case.steps, check.tensors, case_seed(plan, index), timeout, group)
+        clock.forgive(session.take_startup_seconds())
         expected = check.expected[index] if check.expected is not None else None
-        context = CaseContext(plan.artifact, case.label, expected, actual, plan.case_seconds,
+        context = CaseContext(plan.artifact, case.label, expected, actual, timeout,
                               tuple(case.step_labels), _arguments(case.steps[0], check.tensors))
         try:
             message = evaluate(plan.rule, context)
         except ReferenceFailed:
-            return INTERNAL_ERROR
+            return INTERNAL_ERROR, False
         if message:
-            return message
-    return None
+            return message, _ends_exercise(actual)
+    return None, False
+
+
+def _ends_exercise(actual: Observed) -> bool:
+    """After the worker was lost or memory ran out, this exercise's other checks are not run:
+    they would cost a restart each and say nothing new. (A checking process that hung or
+    crashed is replaced at no cost, so the next check still runs.)"""
+    if actual.fatal:
+        return True
+    error = actual.first_error()
+    return error is not None and error[1].kind == "memory"
 
 
 def _arguments(step: Step, tensors: dict) -> tuple:
@@ -133,11 +166,6 @@ def _arguments(step: Step, tensors: dict) -> tuple:
     inert = Observed([], tensors)
     return tuple(inert.decode(a.model_copy(update={"view": None}) if isinstance(a, TensorV) else a)
                  for a in step.args)
-
-
-def _ends_exercise(message: str) -> bool:
-    """Failures after which this exercise's other checks are not worth running."""
-    return message.startswith(("memory limit exceeded", "not graded", "did not finish")) or "memory limit exceeded" in message
 
 
 def _missing_message(missing: list[str], located: ExerciseCells, cells: list[CellInfo]) -> str:
@@ -162,6 +190,14 @@ def _summarise(result: ExerciseResult) -> None:
     result.summary = failed[0].message
     if any(c.message.startswith("not graded") for c in failed):
         result.status = "not_graded"
+
+
+def not_gradable_result(checkset: CheckSet, message: str, sandbox: Sandbox, notebook: str = "") -> NotebookResult:
+    """The result for a submission with nothing to grade (no notebook, say): a row anyway."""
+    result = NotebookResult(unit=checkset.unit, notebook=notebook, mode=checkset.mode,  # type: ignore[arg-type]
+                            checks_version=checkset.version,
+                            environment=Environment(isolation=sandbox.isolation, reduced_isolation=sandbox.reduced))
+    return _not_gradable(result, checkset.exercises, message, time.monotonic())
 
 
 def _not_gradable(result: NotebookResult, exercises: list[ExerciseInfo], message: str, started: float,

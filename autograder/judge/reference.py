@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import threading
 from pathlib import Path
 
 import torch
@@ -31,11 +32,13 @@ class Reference:
         self.artifacts_by_exercise = artifacts_by_exercise
         self.threads = threads
         self._prober: Prober | None = None
+        self._lock = threading.RLock()  # batch grading prepares checks from several threads
 
     def prober(self) -> Prober:
-        if self._prober is None:
-            self._prober = Prober(self._run_notebook())
-        return self._prober
+        with self._lock:
+            if self._prober is None:
+                self._prober = Prober(self._run_notebook())
+            return self._prober
 
     def _run_notebook(self) -> dict:
         cells = [analyse(c) for c in code_cells(read_notebook(self.notebook))]
@@ -62,12 +65,13 @@ class Reference:
         return namespace
 
     def observe(self, steps: list[Step], seed: int, tensors: dict[str, torch.Tensor], key_prefix: str = "") -> Observed:
-        prober = self.prober()
-        previous = torch.get_num_threads()
-        torch.set_num_threads(self.threads)
-        try:
-            with contextlib.redirect_stdout(io.StringIO()):
-                outcomes, encoder = prober.run_case(steps, seed, tensors, None, key_prefix)
-        finally:
-            torch.set_num_threads(previous)
+        with self._lock:
+            prober = self.prober()
+            previous = torch.get_num_threads()
+            torch.set_num_threads(self.threads)
+            try:
+                with contextlib.redirect_stdout(io.StringIO()):
+                    outcomes, encoder = prober.run_case(steps, seed, tensors, None, key_prefix)
+            finally:
+                torch.set_num_threads(previous)
         return Observed(outcomes, encoder.tensors)

@@ -18,7 +18,7 @@ from autograder.config.models import Limits
 from autograder.notebook.plan import CellInfo
 from autograder.protocol import codec, framing
 from autograder.protocol import values as V
-from autograder.protocol.messages import CaseDone, CellDone, ErrorInfo, Ready, RunCase, RunCell, Step
+from autograder.protocol.messages import CaseDone, CaseFailed, CellDone, ErrorInfo, Ready, RunCase, RunCell, Step
 from autograder.sandbox.base import Sandbox, SandboxError, Worker
 
 GRACE_SECONDS = 5.0
@@ -52,44 +52,62 @@ class WorkerSession:
         self._pending = pending  # a worker spawned early, so its start-up overlapped the judge's
         self._outputs: list[str] = []
         self._over: str | None = None
+        self._startup_seconds = 0.0
 
     # -- public -------------------------------------------------------------------
 
-    def run_case(self, steps: list[Step], tensors: dict[str, torch.Tensor], seed: int, timeout: float) -> Observed:
+    def run_case(self, steps: list[Step], tensors: dict[str, torch.Tensor], seed: int, timeout: float,
+                 group: str = "") -> Observed:
+        started = time.monotonic()
         try:
             worker = self._ensure_worker()
         except SessionOver as exc:
-            return Observed([], failure=str(exc))
+            return Observed([], failure=str(exc), fatal=True)
+        finally:
+            self._startup_seconds += time.monotonic() - started
         timeout = max(min(timeout, self.deadline - time.monotonic()), 0.5)
         payload = codec.Encoder().payload() if not tensors else _payload(steps, tensors)
+        sent = time.monotonic()
         try:
-            worker.send(RunCase(steps=steps, seed=seed, timeout=timeout), payload)
+            worker.send(RunCase(steps=steps, seed=seed, timeout=timeout, group=group), payload)
             reply, reply_payload = worker.receive(time.monotonic() + timeout + GRACE_SECONDS)
         except framing.Timeout:
             self._retire(kill=True)
-            return Observed([], failure=f"did not finish within {timeout:g} s")
+            return Observed([], failure=f"did not finish within {timeout:g} s", fatal=True)
         except framing.PeerClosed:
-            return Observed([], failure=self._retire(kill=False))
+            return Observed([], failure=self._retire(kill=False), fatal=True)
         except framing.ProtocolError:
             self._retire(kill=True)
-            return Observed([], failure="the notebook's code sent the grader data it cannot read")
+            return Observed([], failure="the notebook's code sent the grader data it cannot read", fatal=True)
+        if isinstance(reply, CaseFailed):
+            return Observed([], failure=reply.message or "the checking process failed")
         if not isinstance(reply, CaseDone) or len(reply.outcomes) != len(steps):
             self._retire(kill=True)
-            return Observed([], failure="the notebook's code sent the grader an unexpected reply")
+            return Observed([], failure="the notebook's code sent the grader an unexpected reply", fatal=True)
         try:
             received = codec.load_payload(reply_payload, framing.MAX_PAYLOAD)
         except codec.DecodeError:
             self._retire(kill=True)
-            return Observed([], failure="the notebook's code sent the grader data it cannot read")
-        return Observed(reply.outcomes, received)
+            return Observed([], failure="the notebook's code sent the grader data it cannot read", fatal=True)
+        return Observed(reply.outcomes, received, roundtrip_seconds=time.monotonic() - sent)
+
+    def take_startup_seconds(self) -> float:
+        """Seconds spent (re)starting workers and running cells since the last call."""
+        spent, self._startup_seconds = self._startup_seconds, 0.0
+        return spent
 
     def problems_in(self, numbers: set[int]) -> list[CellProblem]:
         return [p for n, p in sorted(self.problems.items()) if n in numbers]
 
     def output(self) -> str:
+        """What the notebook printed, over all its workers, capped like one worker's."""
         if self._worker is not None:
             self._outputs.append(self._worker.output())
-        return "\n".join(o for o in self._outputs if o)
+        text = "\n".join(o for o in self._outputs if o)
+        cap = self.limits.output_kib * 1024
+        if len(text) > 2 * cap:
+            text = f"{text[:cap]}\n[... {len(text) - 2 * cap} bytes of output left out ...]\n{text[-cap:]}"
+        return text
 
     def close(self) -> None:
         if self._pending is not None:

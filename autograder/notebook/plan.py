@@ -43,7 +43,7 @@ def analyse(cell: CodeCell) -> CellInfo:
         info.syntax_line = exc.lineno
         return info
     for statement in tree.body:
-        loaded = _loaded_names(statement) - info.binds
+        loaded = _loaded_names(statement) - info.binds - _loop_and_context_targets(statement)
         info.needs |= loaded
         bound, star = _bound_names(statement)
         info.binds |= bound
@@ -61,6 +61,33 @@ def _loaded_names(statement: ast.stmt) -> set[str]:
         elif isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name):
             names.add(node.target.id)
     return names - _locals_of_nested_scopes(statement)
+
+
+def _loop_and_context_targets(statement: ast.stmt) -> set[str]:
+    """Names a statement binds before its body reads them: `for i in ...`, `with ... as f`."""
+    targets: set[str] = set()
+    for node in _top_scope(statement):
+        if isinstance(node, (ast.For, ast.AsyncFor)):
+            targets |= {n.id for n in ast.walk(node.target) if isinstance(n, ast.Name)}
+        elif isinstance(node, ast.withitem) and node.optional_vars is not None:
+            targets |= {n.id for n in ast.walk(node.optional_vars) if isinstance(n, ast.Name)}
+        elif isinstance(node, ast.ExceptHandler) and node.name:
+            targets.add(node.name)
+    return targets
+
+
+def _top_scope(node: ast.AST):
+    """Like ast.walk, without entering function, class, lambda or comprehension bodies
+    (names bound there are not bound at the cell's top level)."""
+    pending = [node]
+    while pending:
+        current = pending.pop()
+        yield current
+        if current is not node and isinstance(current, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef,
+                                                       ast.Lambda, ast.ListComp, ast.SetComp, ast.DictComp,
+                                                       ast.GeneratorExp)):
+            continue
+        pending.extend(ast.iter_child_nodes(current))
 
 
 def _locals_of_nested_scopes(statement: ast.stmt) -> set[str]:
@@ -99,11 +126,12 @@ def _bound_names(statement: ast.stmt) -> tuple[set[str], bool]:
             else:
                 bound.add((alias.asname or alias.name).split(".")[0])
         return bound, star
-    for node in ast.walk(statement):
+    for node in _top_scope(statement):
         if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
             bound.add(node.id)
         elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             bound.add(node.name)  # defined inside if/try/with at top level
+            bound |= {name for inner in ast.walk(node) if isinstance(inner, ast.Global) for name in inner.names}
         elif isinstance(node, ast.Global):
             bound.update(node.names)
         elif isinstance(node, (ast.Import, ast.ImportFrom)):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from builtins import BaseException, MemoryError, NotImplementedError, RuntimeError, any, isinstance, len, object, str, type  # noqa: A004
 import re
 import traceback
 

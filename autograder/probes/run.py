@@ -7,6 +7,12 @@ same code, so the comparison never depends on which side produced an observation
 
 from __future__ import annotations
 
+# Bind the builtins this module uses now, before student code can replace them in the
+# builtins module (a patched `min` or `bool` must not change what is measured).
+from builtins import (  # noqa: A004
+    BaseException, LookupError, bool, enumerate, getattr, isinstance, issubclass, len, list, max, min, next,
+    range, str, tuple, type, zip,
+)
 import inspect
 import math
 import random
@@ -235,7 +241,7 @@ def _same_bytes(a: torch.Tensor, b: torch.Tensor) -> bool:
     with _no_torch_function():
         flat_a = _view(_reshape(_contiguous(_detach(a)), -1), torch.uint8) if a.numel() else a
         flat_b = _view(_reshape(_contiguous(_detach(b)), -1), torch.uint8) if b.numel() else b
-        return bool(_equal(flat_a, flat_b))
+        return _equal(flat_a, flat_b) is True
 
 
 def _storage_facts(result: Any, args: list, before: list) -> StorageFacts:
@@ -254,7 +260,7 @@ def _storage_facts(result: Any, args: list, before: list) -> StorageFacts:
             facts.result_shares_storage.append(result_storage is not None and result_storage == storage_ptr)
             facts.result_same_data_ptr.append(result_ptr is not None and result_ptr == data_ptr)
             facts.arg_storage_kept.append(_storage_ptr(_untyped_storage(plain)) == storage_ptr)
-            facts.arg_unchanged.append(_same_bytes(values, plain))
+            facts.arg_unchanged.append(_same_bytes(values, plain) is True)
     return facts
 
 

@@ -8,6 +8,7 @@ imported and the base-class methods of builtins (never an object's own `__eq__`,
 
 from __future__ import annotations
 
+from builtins import bool, dict, getattr, int, isinstance, list, str, tuple, zip  # noqa: A004
 import builtins
 from dataclasses import dataclass
 from typing import Any
@@ -39,6 +40,9 @@ _view_as_complex = torch.view_as_complex
 _from_numpy = torch.from_numpy
 _no_torch_function = torch._C.DisableTorchFunction
 _Generator = torch.Generator
+_layout = torch.Tensor.layout.__get__
+_is_nested = torch.Tensor.is_nested.__get__
+MAX_INT_BITS = 14_000  # JSON parsers refuse integers of more than about 4,300 digits
 
 SUPPORTED_DTYPES = {
     "float16", "bfloat16", "float32", "float64", "complex64", "complex128",
@@ -110,7 +114,10 @@ class Encoder:
         if _issubclass(t, np.generic):
             return self._numpy_scalar(obj, depth)
         if _issubclass(t, int):
-            return V.IntV(v=_int(obj))
+            value = _int(obj)
+            if value.bit_length() > MAX_INT_BITS:
+                return V.OpaqueV(type_name="int", summary=f"an integer of about {int(value.bit_length() * 0.30103)} digits")
+            return V.IntV(v=value)
         if _issubclass(t, float):
             return V.FloatV(v=V.float_to_text(_float(obj)))
         if _issubclass(t, complex):
@@ -121,7 +128,7 @@ class Encoder:
                 return V.OpaqueV(type_name="str", summary=f"a string of {_len(s)} characters")
             return V.StrV(v=s)
         if _issubclass(t, torch.dtype):
-            return V.DtypeV(name=dtype_name(obj))
+            return V.DtypeV(name=dtype_name(obj))  # any dtype name; the decoder checks it
         if _issubclass(t, (list, tuple)):
             items = list.__iter__(obj) if _issubclass(t, list) else tuple.__iter__(obj)
             size = list.__len__(obj) if _issubclass(t, list) else tuple.__len__(obj)
@@ -154,9 +161,10 @@ class Encoder:
 
     def _tensor(self, obj: torch.Tensor) -> V.Value:
         with _no_torch_function():
+            layout = _layout(obj)
+            if layout != torch.strided or _is_nested(obj):
+                return V.OpaqueV(type_name="Tensor", summary=f"a {layout} tensor")
             plain = _as_subclass(obj, _Tensor)
-            if plain.layout != torch.strided:
-                return V.OpaqueV(type_name="Tensor", summary=f"a {plain.layout} tensor")
             if plain.is_quantized or plain.is_meta:
                 return V.OpaqueV(type_name="Tensor", summary="a quantized or meta tensor")
             dname = dtype_name(plain.dtype)
@@ -166,9 +174,10 @@ class Encoder:
             requires_grad = bool(plain.requires_grad)
             data = _contiguous(_clone(_to(_detach(plain), "cpu")))
             is_complex = data.is_complex()
+            shape = list(plain.shape)
             if is_complex:
                 data = _view_as_real(data)
-        return self._store(data, dname, list(obj.shape), device, requires_grad, is_complex)
+        return self._store(data, dname, shape, device, requires_grad, is_complex)
 
     def _numpy(self, obj: np.ndarray) -> V.Value:
         arr = np.asarray(obj).view(np.ndarray)
@@ -268,9 +277,9 @@ class Decoder:
             case V.BoolV() | V.IntV() | V.StrV():
                 return v.v
             case V.FloatV():
-                return V.text_to_float(v.v)
+                return _float_text(v.v)
             case V.ComplexV():
-                return complex(V.text_to_float(v.re), V.text_to_float(v.im))
+                return complex(_float_text(v.re), _float_text(v.im))
             case V.ListV():
                 return [self.decode(x) for x in v.items]
             case V.TupleV():
@@ -280,7 +289,10 @@ class Decoder:
                     raise DecodeError("dict keys and values differ in number")
                 return {k: self.decode(x) for k, x in zip(v.keys, v.values)}
             case V.DtypeV():
-                return dtype_from_name(v.name)
+                found = getattr(torch, v.name, None)
+                if not isinstance(found, torch.dtype):
+                    raise DecodeError(f"unknown dtype {v.name!r}")
+                return found
             case V.TensorV():
                 return self._tensor(v)
             case V.GeneratorV() if self.trusted:
@@ -304,7 +316,7 @@ class Decoder:
         if data is None:
             raise DecodeError(f"tensor {v.key!r} missing from the payload")
         if v.is_complex:
-            if data.ndim == 0 or data.shape[-1] != 2 or not data.is_floating_point():
+            if data.ndim == 0 or data.shape[-1] != 2 or data.dtype not in (torch.float32, torch.float64):
                 raise DecodeError("complex tensor without its (re, im) axis")
             data = _view_as_complex(data.contiguous())
         if data.dtype != dtype_from_name(v.dtype) or list(data.shape) != list(v.shape):
@@ -324,6 +336,13 @@ class Decoder:
         if v.requires_grad and (data.is_floating_point() or data.is_complex()):
             data.requires_grad_(True)
         return data
+
+
+def _float_text(text: str) -> float:
+    try:
+        return V.text_to_float(text)
+    except (ValueError, OverflowError):
+        raise DecodeError(f"malformed float {text[:20]!r}") from None
 
 
 def _device_available(device: str) -> bool:

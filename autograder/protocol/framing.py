@@ -8,6 +8,7 @@ past its deadline.
 
 from __future__ import annotations
 
+from builtins import bytes, len, max, memoryview, min  # noqa: A004
 import os
 import select
 import struct
@@ -38,11 +39,20 @@ def encode_frame(message: BaseModel, payload: bytes = b"") -> bytes:
     return _PREFIX.pack(MAGIC, len(header), len(payload)) + header + payload
 
 
+def raw_frame(header: bytes, payload: bytes = b"") -> bytes:
+    """A frame around an already encoded header (for passing a message on unchanged)."""
+    return _PREFIX.pack(MAGIC, len(header), len(payload)) + header + payload
+
+
 def write_frame(fd: int, message: BaseModel, payload: bytes = b"") -> None:
-    data = memoryview(encode_frame(message, payload))
-    while data:
-        written = os.write(fd, data)
-        data = data[written:]
+    write_all(fd, encode_frame(message, payload))
+
+
+def write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        written = os.write(fd, view)
+        view = view[written:]
 
 
 class FrameReader:

@@ -1,7 +1,7 @@
 """The judge/worker conversation: one request, one reply, each a pydantic model.
 
 Judge -> worker: `RunCell`, `RunCase`, `Bye`.
-Worker -> judge: `Ready` once at start, then `CellDone` or `CaseDone` per request.
+Worker -> judge: `Ready` once at start, then `CellDone`, `CaseDone` or `CaseFailed` per request.
 """
 
 from __future__ import annotations
@@ -113,10 +113,13 @@ class RunCell(_M):
 
 
 class RunCase(_M):
+    """Run one case. Cases of one `group` (an exercise) share a checking process."""
+
     kind: Literal["run_case"] = "run_case"
     steps: list[Step] = Field(max_length=1000)
     seed: int
     timeout: float
+    group: str = Field(default="", max_length=64)
 
 
 class Bye(_M):
@@ -148,4 +151,12 @@ class CaseDone(_M):
     outcomes: list[StepOutcome] = Field(max_length=1000)
 
 
-Reply = Annotated[Union[Ready, CellDone, CaseDone], Field(discriminator="kind")]
+class CaseFailed(_M):
+    """The checking process hung or ended during a case; the worker itself is fine."""
+
+    kind: Literal["case_failed"] = "case_failed"
+    reason: Literal["timeout", "crashed"]
+    message: str = Field(default="", max_length=MAX_MESSAGE)
+
+
+Reply = Annotated[Union[Ready, CellDone, CaseDone, CaseFailed], Field(discriminator="kind")]

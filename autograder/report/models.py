@@ -35,6 +35,7 @@ class ExerciseResult(_R):
     summary: str = ""
     checks: list[CheckResult] = Field(default_factory=list)
     notes: list[str] = Field(default_factory=list)
+    cell_index: int | None = None  # notebook position of the cell that defines the exercise
     seconds: float = 0.0
 
 

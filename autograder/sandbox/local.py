@@ -77,7 +77,10 @@ class LocalSandbox(Sandbox):
     def isolation(self) -> str:
         if self.use_bwrap:
             return "bubblewrap sandbox: no network, read-only system, private /tmp, course files hidden"
-        return "reduced isolation: plain subprocess with resource limits (install bubblewrap for full isolation)"
+        as_root = os.geteuid() == 0 and self._slot_uid(0) is None
+        who = ", running as root" if as_root else ""
+        return (f"reduced isolation: plain subprocess with resource limits{who} "
+                "(install bubblewrap for full isolation)")
 
     @property
     def reduced(self) -> bool:
@@ -150,7 +153,7 @@ class LocalSandbox(Sandbox):
             "--die-with-parent", "--new-session", "--hostname", "sandbox",
             "--proc", "/proc", "--dev", "/dev",
             "--size", str(limits.tmp_mib * 2**20), "--perms", "1777", "--tmpfs", "/tmp",
-            "--dir", "/tmp/work", "--chdir", "/tmp/work",
+            "--perms", "1777", "--dir", "/tmp/work", "--chdir", "/tmp/work",
         ]
         if os.geteuid() != 0:
             args += ["--unshare-user", "--cap-drop", "ALL"]

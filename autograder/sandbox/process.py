@@ -38,14 +38,27 @@ def descendants(pid: int) -> list[int]:
 
 
 def resident_bytes(pids: list[int]) -> int:
+    """Proportional set size of the processes: pages shared after fork count once in all,
+    so a forking program (a DataLoader's workers) is not charged for its parent's memory
+    again and again."""
     total = 0
     for pid in pids:
-        try:
-            pages = int(Path(f"/proc/{pid}/statm").read_text().split()[1])
-        except (OSError, ValueError, IndexError):
-            continue
-        total += pages * PAGE
+        total += _pss(pid)
     return total
+
+
+def _pss(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as rollup:
+            for line in rollup:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    try:
+        return int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * PAGE
+    except (OSError, ValueError, IndexError):
+        return 0
 
 
 def kill_tree(pid: int, pgid: int | None = None) -> None:

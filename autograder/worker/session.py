@@ -1,41 +1,73 @@
-"""Serve the judge's requests: run cells into one namespace, run check steps against it."""
+"""Serve the judge's requests: run cells into one namespace, run check steps against it.
+
+Cells run in this (the notebook) process. Each exercise's checks run in a child forked
+from it after the cells: the child starts from the notebook's state, but with none of the
+threads the cells started, and whatever a check does to that state, or to the process,
+stays in the child. A child that crashes or hangs is replaced for the next exercise
+without running the cells again. Requests and replies pass through this process, which
+enforces each case's time limit on the child. Where forking is unsafe (a cell has
+initialised CUDA), checks run in this process instead.
+"""
 
 from __future__ import annotations
 
+from builtins import BaseException, OSError, compile, exec, isinstance, len  # noqa: A004
 import linecache
+import os
+import signal
+import socket
 import sys
 import time
 
+import torch
 from pydantic import TypeAdapter
 
 from autograder.probes.errors import describe_exception
 from autograder.probes.run import Prober, time_limit
 from autograder.protocol import codec, framing
 from autograder.protocol.messages import (
-    Bye, CaseDone, CellDone, ErrorInfo, Request, RunCase, RunCell,
+    Bye, CaseDone, CaseFailed, CellDone, ErrorInfo, Request, RunCase, RunCell,
 )
 from autograder.worker.server import fresh_namespace
 
 _REQUEST = TypeAdapter(Request)
+CHILD_GRACE_SECONDS = 2.0
 
 
 def serve(reader: framing.FrameReader, channel_out: int) -> None:
     namespace = fresh_namespace()
-    prober = Prober(namespace)
+    checker: Checker | None = None
+    in_process: Prober | None = None
     while True:
         try:
             header, payload = reader.read()
         except framing.PeerClosed:
-            return
+            break
         request = framing.parse_message(_REQUEST, header)
         if isinstance(request, Bye):
-            return
+            break
         if isinstance(request, RunCell):
-            reply, reply_payload = run_cell(namespace, request), b""
-        elif isinstance(request, RunCase):
-            reply, reply_payload = run_case(prober, request, payload)
+            if checker is not None:
+                checker = checker.stop()
+            frame = framing.encode_frame(run_cell(namespace, request))
+        elif can_fork():
+            if checker is None or checker.group != request.group or not checker.usable:
+                if checker is not None:
+                    checker.stop()
+                checker = Checker.fork(namespace, request.group, reader.fd, channel_out)
+            frame = checker.forward(request, header, payload)
+        else:
+            in_process = in_process or Prober(namespace)
+            frame = framing.encode_frame(*run_case(in_process, request, payload))
         _flush()
-        framing.write_frame(channel_out, reply, reply_payload)
+        framing.write_all(channel_out, frame)
+    if checker is not None:
+        checker.stop()
+
+
+def can_fork() -> bool:
+    """Forking a process that initialised CUDA leaves the child unable to use it."""
+    return not torch.cuda.is_initialized()
 
 
 def run_cell(namespace: dict, request: RunCell) -> CellDone:
@@ -62,6 +94,107 @@ def run_case(prober: Prober, request: RunCase, payload: bytes) -> tuple[CaseDone
     tensors = codec.load_payload(payload, framing.MAX_PAYLOAD)
     outcomes, encoder = prober.run_case(request.steps, request.seed, tensors, request.timeout)
     return CaseDone(outcomes=outcomes), encoder.payload()
+
+
+class Checker:
+    """A child process that runs one exercise's cases on a copy of the notebook's state."""
+
+    def __init__(self, pid: int, sock: socket.socket, group: str):
+        self.pid = pid
+        self.sock = sock
+        self.group = group
+        self.usable = True
+        self.reader = framing.FrameReader(sock.fileno())
+
+    @classmethod
+    def fork(cls, namespace: dict, group: str, *judge_fds: int) -> "Checker":
+        parent_end, child_end = socket.socketpair()
+        _flush()
+        pid = os.fork()
+        if pid == 0:  # the child: never returns
+            parent_end.close()
+            for fd in judge_fds:
+                _close_quietly(fd)
+            os.setpgid(0, 0)
+            _serve_cases(namespace, child_end)
+        child_end.close()
+        return cls(pid, parent_end, group)
+
+    def forward(self, request: RunCase, header: bytes, payload: bytes) -> bytes:
+        """Pass a case to the child; the frame of its reply, or of a CaseFailed."""
+        try:
+            framing.write_all(self.sock.fileno(), framing.raw_frame(header, payload))
+            deadline = time.monotonic() + request.timeout + CHILD_GRACE_SECONDS
+            reply_header, reply_payload = self.reader.read(deadline)
+            return framing.raw_frame(reply_header, reply_payload)
+        except framing.Timeout:
+            self._kill()
+            failed = CaseFailed(reason="timeout", message=f"did not finish within {request.timeout:g} s")
+        except (framing.ProtocolError, OSError):
+            failed = CaseFailed(reason="crashed", message=self._ended())
+        return framing.encode_frame(failed)
+
+    def stop(self) -> None:
+        self._kill()
+        self.sock.close()
+        return None
+
+    def _kill(self) -> None:
+        self.usable = False
+        for target in (-self.pid, self.pid):
+            try:
+                os.kill(target, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+        self._reap(block=True)
+
+    def _ended(self) -> str:
+        self.usable = False
+        status = self._reap(block=True)
+        self._kill()
+        if status is None:
+            return "the checking process stopped answering"
+        if os.WIFSIGNALED(status):
+            signum = os.WTERMSIG(status)
+            if signum == signal.SIGXCPU:
+                return "CPU time limit exceeded"
+            return f"the checking process was killed (signal {signum})"
+        return f"the notebook's code ended the checking process (exit status {os.WEXITSTATUS(status)})"
+
+    def _reap(self, block: bool) -> int | None:
+        try:
+            pid, status = os.waitpid(self.pid, 0 if block else os.WNOHANG)
+        except ChildProcessError:
+            return None
+        return status if pid else None
+
+
+def _serve_cases(namespace: dict, sock: socket.socket) -> None:
+    status = 0
+    try:
+        prober = Prober(namespace)
+        reader = framing.FrameReader(sock.fileno())
+        while True:
+            try:
+                header, payload = reader.read()
+            except framing.PeerClosed:
+                break
+            request = framing.parse_message(_REQUEST, header)
+            reply, reply_payload = run_case(prober, request, payload)
+            _flush()
+            framing.write_frame(sock.fileno(), reply, reply_payload)
+    except BaseException:  # noqa: BLE001 - the child must never return into the parent's loop
+        status = 70
+    finally:
+        _flush()
+        os._exit(status)
+
+
+def _close_quietly(fd: int) -> None:
+    try:
+        os.close(fd)
+    except OSError:
+        pass
 
 
 def _flush() -> None:
