@@ -24,7 +24,8 @@ from autograder.judge.grader import GradingOptions, grade_notebook
 from autograder.protocol import codec, framing
 from autograder.protocol.messages import CaseDone, CellDone, RunCase, RunCell, Step
 from autograder.sandbox import process
-from autograder.sandbox.local import PACKAGE_DIR, SLOT_UID_BASE, LocalSandbox, bwrap_usable
+from autograder.sandbox.local import PACKAGE_DIR, LocalSandbox, bwrap_usable
+from autograder.sandbox.uids import BASE as SLOT_UID_BASE
 from conftest import ROOT, exercise, with_code
 
 SMALL = dict(cell_seconds=3, exercise_seconds=8, notebook_seconds=120, memory_mib=512)

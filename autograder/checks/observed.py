@@ -20,7 +20,6 @@ class Observed:
     tensors: dict[str, torch.Tensor] = field(default_factory=dict)
     failure: str | None = None  # the case did not run to the end: no outcomes to judge
     fatal: bool = False          # ...and the worker is gone, not just one checking process
-    roundtrip_seconds: float | None = None  # measured by the judge, so the worker cannot shrink it
 
     def decode(self, value: Value | None) -> Any:
         if value is None:

@@ -1,4 +1,4 @@
-"""`autograder`: check (students), assign and validate (instructors)."""
+"""`autograder`: check (students), grade (TAs), assign and validate (instructors)."""
 
 from __future__ import annotations
 
@@ -32,6 +32,10 @@ def build_parser() -> argparse.ArgumentParser:
     assign.add_argument("unit")
     assign.add_argument("--course", type=Path)
 
+    from autograder.cli.grade import add_parser as add_grade
+
+    add_grade(sub)
+
     validate = sub.add_parser("validate", help="prove solutions score full marks, stubs zero, mistakes lose points")
     validate.add_argument("unit")
     validate.add_argument("--course", type=Path)
@@ -51,6 +55,10 @@ def main(argv: list[str] | None = None) -> int:
             from autograder.cli.assign import run_assign
 
             return run_assign(args)
+        if args.command == "grade":
+            from autograder.cli.grade import run_grade
+
+            return run_grade(args)
         if args.command == "validate":
             from autograder.cli.validate import run_validate
 

@@ -221,7 +221,7 @@ def memory(name: str, artifact: str, cases: CaseSource, weight: float = 1.0, arg
 def perf(name: str, artifact: str, cases: CaseSource, weight: float = 1.0, max_ratio: float = 5.0,
          repeats: int = 3, case_seconds: float = 10.0, hint: str | None = None) -> CheckSpec:
     """Time against the reference, both normalised by an element-wise product."""
-    rule = PerfRule(max_ratio=max_ratio, repeats=repeats, **({"hint": hint} if hint else {}))
+    rule = PerfRule(max_ratio=max_ratio, **({"hint": hint} if hint else {}))
     return CheckSpec(name, artifact, rule, cases, weight, observe=Observe(result=False, timing=Timing(repeats=repeats)),
                      case_seconds=case_seconds)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import abc
 import hashlib
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,7 +17,6 @@ from autograder.exercises.loader import CHECKS_FILE, SpecError, load_exercises
 from autograder.exercises.public import read_public
 from autograder.exercises.spec import Exercise, derive_seed
 from autograder.judge.reference import Reference
-from autograder.protocol.messages import Step
 
 
 @dataclass(frozen=True)
@@ -83,11 +83,22 @@ class HiddenCheckSet(CheckSet):
         self.notebook = notebook
         self.reference = Reference(notebook, {s.id: s.artifacts for s in self.specs}, threads)
         self.version = _digest(folder / CHECKS_FILE, notebook)
+        self._prepared: dict[tuple[str, int, bool], list[PreparedCheck]] = {}
+        self._lock = threading.Lock()
 
     def spec(self, exercise_id: str) -> Exercise:
         return next(s for s in self.specs if s.id == exercise_id)
 
     def prepare(self, exercise_id: str, seed: int, public_only: bool = False) -> list[PreparedCheck]:
+        """The exercise's checks for this seed, with the reference's outcomes. Kept per seed:
+        a batch grades every submission with the same fresh inputs and asks the reference once."""
+        key = (exercise_id, seed, public_only)
+        with self._lock:
+            if key not in self._prepared:
+                self._prepared[key] = self._prepare(exercise_id, seed, public_only)
+            return self._prepared[key]
+
+    def _prepare(self, exercise_id: str, seed: int, public_only: bool) -> list[PreparedCheck]:
         prepared = []
         for check in self.spec(exercise_id).checks:
             if public_only and not check.public:

@@ -28,7 +28,6 @@ class GradingOptions:
     limits: Limits
     only: list[str] | None = None
     seed: int | None = None
-    slot: int = 0
     pending: Worker | None = None  # a worker already spawned for this notebook
 
 
@@ -52,8 +51,7 @@ def grade_notebook(checkset: CheckSet, notebook: Path, sandbox: Sandbox, options
     located = {e.id: locate(cells, e.id, e.artifacts) for e in exercises}
     needed = sorted(set().union(*(loc.needed for loc in located.values())))
     deadline = started + options.limits.notebook_seconds
-    session = WorkerSession(sandbox, options.limits, [cells[i] for i in needed], deadline, options.slot,
-                            options.pending)
+    session = WorkerSession(sandbox, options.limits, [cells[i] for i in needed], deadline, options.pending)
     try:
         for info in exercises:
             result.exercises.append(_grade_exercise(info, located[info.id], cells, session, checkset, seed, options, deadline))

@@ -38,13 +38,12 @@ class SessionOver(Exception):
 
 
 class WorkerSession:
-    def __init__(self, sandbox: Sandbox, limits: Limits, cells: list[CellInfo], deadline: float, slot: int = 0,
+    def __init__(self, sandbox: Sandbox, limits: Limits, cells: list[CellInfo], deadline: float,
                  pending: Worker | None = None):
         self.sandbox = sandbox
         self.limits = limits
         self.cells = cells
         self.deadline = deadline
-        self.slot = slot
         self.problems: dict[int, CellProblem] = {}   # by cell number
         self.ready: Ready | None = None
         self.restarts = -1
@@ -67,7 +66,6 @@ class WorkerSession:
             self._startup_seconds += time.monotonic() - started
         timeout = max(min(timeout, self.deadline - time.monotonic()), 0.5)
         payload = codec.Encoder().payload() if not tensors else _payload(steps, tensors)
-        sent = time.monotonic()
         try:
             worker.send(RunCase(steps=steps, seed=seed, timeout=timeout, group=group), payload)
             reply, reply_payload = worker.receive(time.monotonic() + timeout + GRACE_SECONDS)
@@ -89,7 +87,7 @@ class WorkerSession:
         except codec.DecodeError:
             self._retire(kill=True)
             return Observed([], failure="the notebook's code sent the grader data it cannot read", fatal=True)
-        return Observed(reply.outcomes, received, roundtrip_seconds=time.monotonic() - sent)
+        return Observed(reply.outcomes, received)
 
     def take_startup_seconds(self) -> float:
         """Seconds spent (re)starting workers and running cells since the last call."""
@@ -140,7 +138,7 @@ class WorkerSession:
             raise SessionOver(self._over)
         try:
             pending, self._pending = self._pending, None
-            self._worker = self.sandbox.wait_ready(pending or self.sandbox.spawn(self.limits, self.slot))
+            self._worker = self.sandbox.wait_ready(pending or self.sandbox.spawn(self.limits))
         except SandboxError as exc:
             self._over = f"not graded: the grader could not start a sandbox ({exc})"
             raise SessionOver(self._over) from None

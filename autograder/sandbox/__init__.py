@@ -8,12 +8,14 @@ from autograder.config.models import SandboxConfig
 from autograder.sandbox.base import Sandbox, SandboxError
 
 
-def create_sandbox(config: SandboxConfig, backend: str | None = None, readonly_dirs: tuple[Path, ...] = ()) -> Sandbox:
+def create_sandbox(config: SandboxConfig, backend: str | None = None, readonly_dirs: tuple[Path, ...] = (),
+                   pool: bool = False) -> Sandbox:
+    """The configured backend; `pool` asks for one tuned to start many workers (a batch)."""
     chosen = backend or config.backend
     if chosen == "local":
         from autograder.sandbox.local import LocalSandbox
 
-        return LocalSandbox(config.isolation, readonly_dirs)
+        return LocalSandbox(config.isolation, readonly_dirs, pool=pool)
     raise SandboxError(f"the {chosen!r} backend is not available in this version; use --backend local")
 
 

@@ -3,19 +3,13 @@
 from __future__ import annotations
 
 import abc
-import os
-import shutil
-import subprocess
-import threading
-import time
 from dataclasses import dataclass
 
 from pydantic import TypeAdapter
 
 from autograder.config.models import Limits
 from autograder.protocol import framing
-from autograder.protocol.messages import Ready, Reply
-from autograder.sandbox import process
+from autograder.protocol.messages import Reply
 
 _REPLY = TypeAdapter(Reply)
 
@@ -95,113 +89,16 @@ class Sandbox(abc.ABC):
         return False
 
     @abc.abstractmethod
-    def spawn(self, limits: Limits, slot: int = 0) -> Worker:
+    def spawn(self, limits: Limits) -> Worker:
         """Begin starting a worker and return at once (its start-up overlaps other work)."""
 
     @abc.abstractmethod
     def wait_ready(self, worker: Worker) -> Worker:
         """Wait until a spawned worker has introduced itself; raise SandboxError if it cannot."""
 
-    def start(self, limits: Limits, slot: int = 0) -> Worker:
+    def start(self, limits: Limits) -> Worker:
         """Start a worker ready for requests."""
-        return self.wait_ready(self.spawn(limits, slot))
+        return self.wait_ready(self.spawn(limits))
 
     def close(self) -> None:
         """Release resources shared by this sandbox's workers."""
-
-
-class PipeWorker(Worker):
-    """A worker that is a local child process speaking on two pipes."""
-
-    def __init__(self, limits: Limits, popen: subprocess.Popen, read_fd: int, write_fd: int,
-                 stderr: process.CappedCapture, drop_uid: int | None = None, workdir: str | None = None):
-        super().__init__(limits)
-        self.popen = popen
-        self.read_fd = read_fd
-        self.write_fd = write_fd
-        self.stderr = stderr
-        self.drop_uid = drop_uid
-        self.workdir = workdir
-        self.ready: Ready | None = None
-        self._stopped = False
-        self._reader = framing.FrameReader(read_fd)
-        self._write_fd = write_fd
-        self._watch = threading.Thread(target=self._watch_memory, daemon=True)
-        self._watch.start()
-
-    def _watch_memory(self) -> None:
-        """Backstop to the worker's own allocation limit: kill a tree that grows past it.
-
-        The allowance adds what importing torch costs, which the worker's own limit also
-        allows for, so that only the student's allocations are measured against the limit.
-        """
-        limit = (self.limits.memory_mib + 1536) * 2**20
-        while not self._stopped and self.popen.poll() is None:
-            if process.resident_bytes(process.descendants(self.popen.pid)) > limit:
-                self.memory_exceeded = True
-                self.kill()
-                return
-            time.sleep(0.1)
-
-    def alive(self) -> bool:
-        return self.popen.poll() is None
-
-    def wait(self, timeout: float) -> None:
-        try:
-            self.popen.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            pass
-
-    def kill(self) -> None:
-        process.kill_tree(self.popen.pid, self.popen.pid)
-        if self.drop_uid is not None:
-            process.kill_all_of_uid(self.drop_uid)
-        try:
-            self.popen.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            pass
-
-    def close(self) -> None:
-        self._stopped = True
-        if self.alive():
-            self.kill()
-        elif self.drop_uid is not None:
-            process.kill_all_of_uid(self.drop_uid)
-        for fd in (self.read_fd, self.write_fd):
-            try:
-                os.close(fd)
-            except OSError:
-                pass
-        self.stderr.join(timeout=2)
-        if self.workdir:
-            shutil.rmtree(self.workdir, ignore_errors=True)
-
-    def exit(self) -> Exit:
-        code = self.popen.poll()
-        if self.memory_exceeded:
-            return Exit(f"memory limit exceeded ({_gib(self.limits.memory_mib)})", code, memory=True)
-        if code is None:
-            return Exit("the worker stopped answering", None)
-        if code < 0:
-            return Exit(_signal_reason(-code, self.limits), code, memory=False)
-        return Exit(f"the notebook's code ended the process (exit status {code})", code)
-
-    def output(self) -> str:
-        return self.stderr.text()
-
-
-def _gib(mib: int) -> str:
-    return f"{mib / 1024:g} GiB" if mib >= 1024 else f"{mib} MiB"
-
-
-def _signal_reason(signum: int, limits: Limits) -> str:
-    import signal
-
-    names = {
-        signal.SIGKILL: "killed",
-        signal.SIGXCPU: f"CPU time limit exceeded ({limits.cpu_seconds} s)",
-        signal.SIGSEGV: "crashed (segmentation fault)",
-        signal.SIGABRT: "crashed (aborted)",
-        signal.SIGBUS: "crashed (bus error)",
-    }
-    return names.get(signum, f"stopped by signal {signum}")

@@ -12,6 +12,7 @@ id, so workers cannot signal each other or the judge, and process limits apply.
 from __future__ import annotations
 
 import functools
+import json
 import os
 import resource
 import shutil
@@ -20,6 +21,7 @@ import stat
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -28,11 +30,12 @@ from autograder.config.models import Limits
 from autograder.protocol import framing
 from autograder.protocol.messages import Ready
 from autograder.sandbox import process
-from autograder.sandbox.base import PipeWorker, Sandbox, SandboxError
+from autograder.sandbox.base import Sandbox, SandboxError, Worker
+from autograder.sandbox.uids import UidLease, lease_uid
+from autograder.sandbox.workers import ForkedWorker, LocalWorker, PipeWorker
 
 PACKAGE_DIR = Path(autograder.__file__).resolve().parent
 SANDBOX_PACKAGE_ROOT = "/opt/autograder"
-SLOT_UID_BASE = 61000
 READY_SECONDS = 120
 SYSTEM_DIRS = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32")
 ETC_FILES = (
@@ -61,7 +64,8 @@ def bwrap_usable() -> bool:
 class LocalSandbox(Sandbox):
     name = "local"
 
-    def __init__(self, isolation: str = "auto", readonly_dirs: tuple[Path, ...] = (), python: str | None = None):
+    def __init__(self, isolation: str = "auto", readonly_dirs: tuple[Path, ...] = (), python: str | None = None,
+                 pool: bool = False):
         if isolation not in ("auto", "bwrap", "none"):
             raise SandboxError(f"unknown isolation {isolation!r}")
         if isolation == "bwrap" and not bwrap_usable():
@@ -72,12 +76,18 @@ class LocalSandbox(Sandbox):
         self.use_bwrap = isolation != "none" and bwrap_usable()
         self.readonly_dirs = tuple(Path(d) for d in readonly_dirs if Path(d).exists())
         self.python = python or sys.executable
+        # A zygote forks workers with torch already imported; it needs bubblewrap and root
+        # (each forked worker gets its own user id and its own /tmp mount).
+        self.pool = pool and self.use_bwrap and os.geteuid() == 0
+        self._zygote: Zygote | None = None
+        self._zygote_lock = threading.Lock()
+        self._live: set[LocalWorker] = set()
 
     @property
     def isolation(self) -> str:
         if self.use_bwrap:
             return "bubblewrap sandbox: no network, read-only system, private /tmp, course files hidden"
-        as_root = os.geteuid() == 0 and self._slot_uid(0) is None
+        as_root = os.geteuid() == 0 and not self._can_drop_privileges()
         who = ", running as root" if as_root else ""
         return (f"reduced isolation: plain subprocess with resource limits{who} "
                 "(install bubblewrap for full isolation)")
@@ -86,8 +96,35 @@ class LocalSandbox(Sandbox):
     def reduced(self) -> bool:
         return not self.use_bwrap
 
-    def spawn(self, limits: Limits, slot: int = 0) -> PipeWorker:
-        drop_uid = self._slot_uid(slot)
+    def spawn(self, limits: Limits) -> LocalWorker:
+        lease = lease_uid() if self._can_drop_privileges() else None
+        try:
+            worker = self._fork(limits, lease) if self.pool else self._start_process(limits, lease)
+        except BaseException:
+            if lease is not None:
+                lease.release()
+            raise
+        self._live = {w for w in self._live if not w._closed}
+        self._live.add(worker)
+        return worker
+
+    def close(self) -> None:
+        """Stop every worker still running (an interrupted batch) and the zygote."""
+        for worker in list(self._live):
+            worker.close()
+        self._live.clear()
+        if self._zygote is not None:
+            self._zygote.close()
+            self._zygote = None
+
+    def _fork(self, limits: Limits, lease: UidLease | None) -> ForkedWorker:
+        with self._zygote_lock:
+            if self._zygote is None or not self._zygote.alive():
+                self._zygote = Zygote(self, limits)
+        return self._zygote.fork(limits, lease)
+
+    def _start_process(self, limits: Limits, lease: UidLease | None) -> PipeWorker:
+        drop_uid = lease.uid if lease else None
         workdir = None if self.use_bwrap else _private_dir(drop_uid)
         command = self._command(limits, drop_uid, workdir)
         to_worker_r, to_worker_w = os.pipe()
@@ -108,9 +145,9 @@ class LocalSandbox(Sandbox):
             os.close(fd)
         capture = process.CappedCapture(err_r, limits.output_kib * 1024)
         capture.start()
-        return PipeWorker(limits, popen, from_worker_r, to_worker_w, capture, drop_uid, workdir)
+        return PipeWorker(limits, popen, from_worker_r, to_worker_w, capture, lease, workdir)
 
-    def wait_ready(self, worker: PipeWorker) -> PipeWorker:  # type: ignore[override]
+    def wait_ready(self, worker: Worker) -> Worker:
         try:
             reply, _ = worker.receive(time.monotonic() + READY_SECONDS)
         except (framing.ProtocolError, framing.Timeout) as exc:
@@ -127,22 +164,22 @@ class LocalSandbox(Sandbox):
 
     # -- building the command -----------------------------------------------------
 
-    def _slot_uid(self, slot: int) -> int | None:
+    def _can_drop_privileges(self) -> bool:
+        """Root can run workers under leased uids, if those can reach Python and the package."""
         if os.geteuid() != 0:
-            return None
-        if not self.use_bwrap and not _world_traversable(Path(self.python).resolve().parent, PACKAGE_DIR):
-            return None
-        return SLOT_UID_BASE + slot
+            return False
+        return self.use_bwrap or _world_traversable(Path(self.python).resolve().parent, PACKAGE_DIR)
 
-    def _worker_args(self, limits: Limits, drop_uid: int | None) -> list[str]:
+    def _worker_args(self, limits: Limits, drop_uid: int | None, extra: tuple[str, ...] = ()) -> list[str]:
         args = [self.python, "-s", "-m", "autograder.worker",
-                "--memory-mib", str(limits.memory_mib), "--threads", str(limits.threads)]
+                "--memory-mib", str(limits.memory_mib), "--threads", str(limits.threads), *extra]
         if drop_uid is not None:
             args += ["--uid", str(drop_uid)]
         return args
 
-    def _command(self, limits: Limits, drop_uid: int | None, workdir: str | None) -> list[str]:
-        worker = self._worker_args(limits, drop_uid)
+    def _command(self, limits: Limits, drop_uid: int | None, workdir: str | None,
+                 extra: tuple[str, ...] = ()) -> list[str]:
+        worker = self._worker_args(limits, drop_uid, extra)
         if not self.use_bwrap:
             return worker
         return [shutil.which("bwrap") or "bwrap", *self._bwrap_args(limits), "--", *worker]
@@ -203,6 +240,99 @@ class LocalSandbox(Sandbox):
             if passthrough in os.environ:
                 env[passthrough] = os.environ[passthrough]
         return env
+
+
+class Zygote:
+    """The fork server of a pooled sandbox (see autograder/worker/zygote.py)."""
+
+    def __init__(self, sandbox: LocalSandbox, limits: Limits):
+        import socket
+
+        self.sandbox = sandbox
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        err_r, err_w = os.pipe()
+        command = sandbox._command(limits, None, None, ("--zygote", "--control-fd", str(theirs.fileno())))
+        self.popen = subprocess.Popen(
+            command, stdin=subprocess.DEVNULL, stdout=err_w, stderr=err_w, pass_fds=(theirs.fileno(),),
+            env=sandbox._environment(limits, None), cwd="/", start_new_session=True,
+            preexec_fn=functools.partial(_apply_rlimits, limits),
+        )
+        theirs.close()
+        os.close(err_w)
+        self.output = process.CappedCapture(err_r, 64 * 1024)
+        self.output.start()
+        self.control = ours
+        self.lock = threading.Lock()
+        self.control.settimeout(READY_SECONDS)
+        try:
+            ready = self._receive()
+        except (OSError, ValueError):
+            ready = {}
+        if not ready.get("ready"):
+            self.close()
+            raise SandboxError("the zygote did not start: " + " | ".join(self.output.text().splitlines()[-5:]))
+        self.control.settimeout(30)
+
+    def alive(self) -> bool:
+        return self.popen.poll() is None
+
+    def fork(self, limits: Limits, lease: UidLease | None) -> ForkedWorker:
+        to_worker_r, to_worker_w = os.pipe()
+        from_worker_r, from_worker_w = os.pipe()
+        err_r, err_w = os.pipe()
+        request = {"op": "fork", "uid": lease.uid if lease else None, "memory_mib": limits.memory_mib,
+                   "tmp_mib": limits.tmp_mib}
+        import socket
+
+        try:
+            with self.lock:
+                socket.send_fds(self.control, [json.dumps(request).encode()], [to_worker_r, from_worker_w, err_w])
+                reply = self._receive()
+        except (OSError, ValueError) as exc:
+            for fd in (to_worker_w, from_worker_r, err_r):
+                os.close(fd)
+            raise SandboxError(f"the zygote did not fork a worker ({exc})") from None
+        finally:
+            for fd in (to_worker_r, from_worker_w, err_w):
+                os.close(fd)
+        capture = process.CappedCapture(err_r, limits.output_kib * 1024)
+        capture.start()
+        return ForkedWorker(limits, self.popen.pid, int(reply["pid"]), from_worker_r, to_worker_w, capture, lease,
+                            self)
+
+    def status(self, pid: int) -> tuple[int | None, bool]:
+        """(exit status or None, still running) of a forked worker, by its pid in the sandbox."""
+        reply = self._ask({"op": "status", "pid": pid})
+        return reply.get("status"), bool(reply.get("running"))
+
+    def kill(self, pid: int) -> None:
+        """Kill a forked worker's process group; the zygote knows whether that pid is still its child."""
+        self._ask({"op": "kill", "pid": pid})
+
+    def _ask(self, request: dict) -> dict:
+        try:
+            with self.lock:
+                self.control.send(json.dumps(request).encode())
+                return self._receive()
+        except (OSError, ValueError):
+            return {}
+
+    def close(self) -> None:
+        try:
+            self.control.close()
+        except OSError:
+            pass
+        process.kill_tree(self.popen.pid, self.popen.pid)
+        try:
+            self.popen.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            pass
+
+    def _receive(self) -> dict:
+        data = self.control.recv(65536)
+        if not data:
+            raise OSError("the zygote closed its control socket")
+        return json.loads(data)
 
 
 def _apply_rlimits(limits: Limits) -> None:

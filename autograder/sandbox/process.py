@@ -76,7 +76,7 @@ def kill_tree(pid: int, pgid: int | None = None) -> None:
 
 
 def kill_all_of_uid(uid: int) -> None:
-    """Kill every process running as `uid` (used for the per-slot user ids we own).
+    """Kill every process running as `uid` (used for the leased worker user ids).
 
     A forked helper takes that uid and signals -1, which reaches exactly the processes
     of that user: the only way to catch children that escaped with setsid.
@@ -135,3 +135,20 @@ class CappedCapture(threading.Thread):
                 body += f"\n[... {skipped} bytes of output left out ...]\n".encode()
             body += bytes(self.tail)
         return body.decode("utf-8", "replace")
+
+
+def host_pid_of(inner_pid: int, ancestor: int) -> int | None:
+    """The host pid of the process that has pid `inner_pid` in a PID namespace started
+    below `ancestor` (read from the NSpid line of /proc/<pid>/status)."""
+    for pid in descendants(ancestor):
+        try:
+            with open(f"/proc/{pid}/status") as status:
+                for line in status:
+                    if line.startswith("NSpid:"):
+                        ids = line.split()[1:]
+                        if len(ids) > 1 and int(ids[-1]) == inner_pid:
+                            return pid
+                        break
+        except (OSError, ValueError):
+            continue
+    return None

@@ -14,25 +14,34 @@ IN_WORKER_ENV = "AUTOGRADER_IN_WORKER"
 
 def main(argv: list[str]) -> int:
     options = _parse(argv)
+    if options.zygote:
+        from autograder.worker.zygote import run_zygote
+
+        return run_zygote(options.threads, options.control_fd)
     channel_in, channel_out = _take_channel()
     if options.uid is not None:
         _drop_privileges(options.uid)
-    os.environ[IN_WORKER_ENV] = "1"
+    import torch  # imported after the channel is safe, so a slow import is ours alone
 
-    import torch  # imported here, after the channel is safe, so a slow import is ours alone
+    torch.set_num_threads(options.threads)
+    return introduce_and_serve(channel_in, channel_out, options.memory_mib)
+
+
+def introduce_and_serve(channel_in: int, channel_out: int, memory_mib: int) -> int:
+    """The part of a worker's life after its process is set up: limits, Ready, serve."""
+    os.environ[IN_WORKER_ENV] = "1"
+    import torch
 
     from autograder.protocol import framing
     from autograder.protocol.messages import Ready
+    from autograder.worker.session import serve
 
-    torch.set_num_threads(options.threads)
-    _limit_memory(options.memory_mib)
+    _limit_memory(memory_mib)
     cuda = torch.cuda.is_available()
     framing.write_frame(channel_out, Ready(
         python=platform.python_version(), torch=torch.__version__, cuda=cuda,
         device_name=torch.cuda.get_device_name(0) if cuda else "cpu",
     ))
-    from autograder.worker.session import serve
-
     serve(framing.FrameReader(channel_in), channel_out)
     return 0
 
@@ -42,6 +51,8 @@ def _parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--memory-mib", type=int, default=2048)
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--uid", type=int, default=None)
+    parser.add_argument("--zygote", action="store_true", help="start workers by forking (batch grading)")
+    parser.add_argument("--control-fd", type=int, default=3, help="the zygote's control socket")
     return parser.parse_args(argv)
 
 

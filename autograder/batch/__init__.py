@@ -1,0 +1,1 @@
+"""Bulk grading: a class's submissions in, a gradebook, feedback and a summary out."""
