@@ -529,3 +529,18 @@ def test_complex_tensor_over_bfloat16_payload_raises_decode_error():
 def test_unsupported_dtype_object_round_trips_or_is_opaque():
     received = untrusted(torch.uint16)
     assert received is torch.uint16 or isinstance(received, Opaque)
+
+
+def test_complex_tensor_at_a_4_byte_offset_is_safe_to_compute_with():
+    """safetensors aligns only to the element size: a complex view must not be misaligned."""
+    from safetensors.torch import save
+
+    values = torch.randn(1000, 2, dtype=torch.float32)
+    payload = save({"a": torch.ones(1), "b": values})  # 'b' starts 4 bytes after 'a'
+    tensors = codec.load_payload(payload, 10**8)
+    decoded = codec.Decoder(tensors, trusted=False).decode(
+        V.TensorV(key="b", dtype="complex64", shape=[1000], is_complex=True))
+    data = decoded.data
+    assert data.data_ptr() % 8 == 0
+    order = torch.argsort(data.real, stable=True)
+    assert torch.equal(torch.gather(data, -1, order).real, data.real[order])

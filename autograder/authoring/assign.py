@@ -111,7 +111,7 @@ def public_checks(checkset: HiddenCheckSet) -> tuple[PublicData, dict[str, torch
             checks.append(PublicCheck(plan=plan, expected=expected))
         exercises.append(PublicExercise(
             id=info.id, title=info.title, artifacts=info.artifacts, points=info.points,
-            manual=info.manual, manual_points=info.manual_points, checks=checks,
+            manual=info.manual, manual_points=info.manual_points, isolated=info.isolated, checks=checks,
         ))
     data = PublicData(unit=checkset.unit, title=checkset.title, version=checkset.version, exercises=exercises)
     return data, tensors

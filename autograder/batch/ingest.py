@@ -131,9 +131,13 @@ def _single_top_folder(folder: Path) -> Path:
     """Zips often wrap everything in one folder; look inside it."""
     children = [c for c in folder.iterdir() if c.name not in IGNORED]
     if len(children) == 1 and children[0].is_dir() and not MOODLE_FOLDER.match(children[0].name):
-        inner = children[0]
-        if any(c.is_dir() or c.suffix == ".ipynb" for c in inner.iterdir()):
-            return inner
+        inner = [c for c in children[0].iterdir() if c.name not in IGNORED]
+        notebooks = [c for c in inner if c.suffix == ".ipynb"]
+        named = [c for c in inner if MOODLE_FILE.match(c.name) or CANVAS_FILE.match(c.name)]
+        # a wrapper holds the class (sub-folders, several notebooks, LMS file names);
+        # otherwise the single folder is one student's submission
+        if any(c.is_dir() for c in inner) or len(notebooks) > 1 or named:
+            return children[0]
     return folder
 
 
@@ -171,12 +175,12 @@ def _entries(folder: Path, unit: str, workdir: Path) -> tuple[str, list[_Entry],
                 (entries if child.suffix == ".ipynb" else empty).append(entry)
                 break
         else:
-            if child.suffix == ".ipynb":
-                layouts.add("flat")
-                stem = child.stem
-                if stem.lower() != unit.lower():
-                    stem = re.sub(rf"[_\- ]*{re.escape(unit)}$", "", stem, flags=re.I) or stem
-                entries.append(_Entry(f"file:{stem}", stem, "", child))
+            layouts.add("flat")
+            stem = child.stem
+            if stem.lower() != unit.lower():
+                stem = re.sub(rf"[_\- ]*{re.escape(unit)}$", "", stem, flags=re.I) or stem
+            # a file that is not a notebook still names a student who submitted something
+            (entries if child.suffix == ".ipynb" else empty).append(_Entry(f"file:{stem}", stem, "", child))
     layout = "+".join(sorted(layouts)) or "empty"
     return layout, entries, empty
 

@@ -38,6 +38,7 @@ class PublicExercise(_P):
     points: float
     manual: str = ""
     manual_points: float = 0.0
+    isolated: bool = False
     checks: list[PublicCheck]
 
 

@@ -276,6 +276,9 @@ class Exercise:
     checks: list[CheckSpec]
     mistakes: list[Mistake] = field(default_factory=list)
     manual: str = ""
+    # checks of an isolated exercise run in a checking process of their own, so what they
+    # do to the notebook's state cannot reach other exercises (costs a fork, ~40 ms)
+    isolated: bool = False
 
     def check(self, name: str) -> CheckSpec:
         for c in self.checks:

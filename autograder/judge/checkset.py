@@ -27,6 +27,12 @@ class ExerciseInfo:
     points: float
     manual: str = ""
     manual_points: float = 0.0
+    isolated: bool = False
+
+    @property
+    def group(self) -> str:
+        """Which checking process the exercise's cases run in (see worker/session.py)."""
+        return self.id if self.isolated else "shared"
 
 
 @dataclass
@@ -77,7 +83,7 @@ class HiddenCheckSet(CheckSet):
                 raise SpecError(f"{course.root / 'grader.toml'}: key units.{unit}.points has no entry \"{spec.id}\"")
             self.exercises.append(ExerciseInfo(
                 spec.id, spec.title, spec.artifacts, unit_config.points[spec.id], spec.manual,
-                unit_config.manual_points.get(spec.id, 0.0),
+                unit_config.manual_points.get(spec.id, 0.0), spec.isolated,
             ))
         notebook = folder / f"{unit}.ipynb"
         self.notebook = notebook
@@ -129,7 +135,8 @@ class PublicCheckSet(CheckSet):
         self._data = data
         self._tensors = tensors
         self.exercises = [
-            ExerciseInfo(e.id, e.title, e.artifacts, e.points, e.manual, e.manual_points) for e in data.exercises
+            ExerciseInfo(e.id, e.title, e.artifacts, e.points, e.manual, e.manual_points, e.isolated)
+            for e in data.exercises
         ]
 
     def prepare(self, exercise_id: str, seed: int) -> list[PreparedCheck]:

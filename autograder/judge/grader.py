@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -49,6 +50,10 @@ def grade_notebook(checkset: CheckSet, notebook: Path, sandbox: Sandbox, options
                              options.pending)
 
     located = {e.id: locate(cells, e.id, e.artifacts) for e in exercises}
+    if exercises and not any(any(d is not None for d in loc.definitions.values()) or loc.tagged
+                             for loc in located.values()):
+        return _not_gradable(result, exercises, _wrong_notebook(notebook, checkset.unit, cells), started,
+                             options.pending)
     needed = sorted(set().union(*(loc.needed for loc in located.values())))
     deadline = started + options.limits.notebook_seconds
     session = WorkerSession(sandbox, options.limits, [cells[i] for i in needed], deadline, options.pending)
@@ -65,6 +70,8 @@ def grade_notebook(checkset: CheckSet, notebook: Path, sandbox: Sandbox, options
     if skipped:
         result.warnings.append(f"{skipped} code cell(s) that no exercise depends on were not run")
     result.output = session.output()
+    result.incidents = [p.text for p in session.problems.values() if p.incident]
+    result.incidents += [f"{e.id}: {incident}" for e in result.exercises for incident in e.incidents]
     return _finish(result, started)
 
 
@@ -95,9 +102,11 @@ def _grade_exercise(info: ExerciseInfo, located: ExerciseCells, cells: list[Cell
         max_points = info.points * check.plan.weight / total_weight
         message = stop_reason
         if message is None:
-            message, stop = _run_check(check, session, clock, info.id)
+            message, stop, incident = _run_check(check, session, clock, info.group)
             if stop:
                 stop_reason = message
+            if incident and incident not in result.incidents:
+                result.incidents.append(incident)
         result.checks.append(CheckResult(
             name=check.plan.name, kind=check.plan.rule.kind, weight=check.plan.weight,
             points=0.0 if message else round(max_points, 4), max_points=round(max_points, 4),
@@ -127,13 +136,15 @@ class ExerciseClock:
 
 
 def _run_check(check: PreparedCheck, session: WorkerSession, clock: ExerciseClock,
-               group: str) -> tuple[str | None, bool]:
-    """(message or None when every case passed, whether the exercise should stop here)."""
+               group: str) -> tuple[str | None, bool, str | None]:
+    """(message or None when every case passed, whether the exercise should stop here,
+    an incident for the TA: a limit the case hit or a crash)."""
     plan = check.plan
     for index, case in enumerate(plan.cases):
         remaining = clock.remaining()
         if remaining <= 0:
-            return "not checked: the time limit for this exercise was reached", True
+            message = "not checked: the time limit for this exercise was reached"
+            return message, True, message
         timeout = min(plan.case_seconds, remaining)
         actual = session.run_case(case.steps, check.tensors, case_seed(plan, index), timeout, group)
         clock.forgive(session.take_startup_seconds())
@@ -143,10 +154,20 @@ def _run_check(check: PreparedCheck, session: WorkerSession, clock: ExerciseCloc
         try:
             message = evaluate(plan.rule, context)
         except ReferenceFailed:
-            return INTERNAL_ERROR, False
+            return INTERNAL_ERROR, False, "internal: the reference failed"
         if message:
-            return message, _ends_exercise(actual)
-    return None, False
+            return message, _ends_exercise(actual), _incident(actual)
+    return None, False, None
+
+
+def _incident(actual: Observed) -> str | None:
+    """A case that hung, crashed or ran out of memory: worth a TA's look."""
+    if actual.failure:
+        return actual.failure
+    found = actual.first_error()
+    if found is not None and found[1].kind in ("timeout", "memory"):
+        return "a call ran out of memory" if found[1].kind == "memory" else "a call did not finish in time"
+    return None
 
 
 def _ends_exercise(actual: Observed) -> bool:
@@ -212,9 +233,16 @@ def _not_gradable(result: NotebookResult, exercises: list[ExerciseInfo], message
     return _finish(result, started)
 
 
+def _wrong_notebook(notebook: Path, unit: str, cells: list[CellInfo]) -> str:
+    tagged_units = sorted({f"unit{m.group(1)}" for info in cells if info.cell.grade_id
+                           for m in [re.match(r"^u(\d+)\.", info.cell.grade_id)] if m} - {unit})
+    hint = f"; it looks like the notebook for {', '.join(tagged_units)}" if tagged_units else ""
+    return f"{notebook} has none of {unit}'s exercises: is it the right notebook{hint}?"
+
+
 def _finish(result: NotebookResult, started: float) -> NotebookResult:
     result.total()
-    if result.status != "not-gradable" and any(e.status == "not_graded" for e in result.exercises):
+    if result.status != "not-gradable" and (result.incidents or any(e.status == "not_graded" for e in result.exercises)):
         result.status = "partial-failure"
     result.seconds = round(time.monotonic() - started, 3)
     return result

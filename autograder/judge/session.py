@@ -30,7 +30,8 @@ class CellProblem:
 
     cell: CellInfo
     text: str
-    fatal: bool = False  # it hung or ended the worker, so it is no longer run
+    fatal: bool = False     # it hung or ended the worker, so it is no longer run
+    incident: bool = False  # it hit a limit (time, memory) or crashed: for the TA's attention
 
 
 class SessionOver(Exception):
@@ -174,12 +175,14 @@ class WorkerSession:
             self._note(info, "disturbed the grader's channel, so it was left out", fatal=True)
             return False
         if isinstance(reply, CellDone) and reply.error is not None:
-            self._note(info, _cell_error_text(reply.error, timeout), fatal=False)
+            self._note(info, _cell_error_text(reply.error, timeout), fatal=False,
+                       incident=reply.error.kind in ("memory", "timeout"))
         return True
 
-    def _note(self, info: CellInfo, text: str, fatal: bool = False) -> None:
+    def _note(self, info: CellInfo, text: str, fatal: bool = False, incident: bool = False) -> None:
         if info.cell.number not in self.problems or fatal:
-            self.problems[info.cell.number] = CellProblem(info, f"{info.cell.describe()} {text}", fatal)
+            self.problems[info.cell.number] = CellProblem(info, f"{info.cell.describe()} {text}", fatal,
+                                                          incident or fatal)
 
     def _retire(self, kill: bool) -> str:
         """Stop the current worker; return why it ended, for the report."""

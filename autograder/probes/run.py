@@ -46,7 +46,7 @@ _grad = torch.autograd.grad
 _ones_like = torch.ones_like
 _mul = torch.mul
 _perf_counter = time.perf_counter
-_manual_seed = torch.manual_seed
+_cpu_generator = torch.default_generator
 _np_seed = np.random.seed
 _py_seed = random.seed
 _getsource = inspect.getsource
@@ -58,7 +58,11 @@ CALLABLE_NAMESPACE = {"torch": torch, "math": math, "np": np}
 def seed_everything(seed: int) -> None:
     _py_seed(seed)
     _np_seed(seed % 2**32)
-    _manual_seed(seed)
+    # not torch.manual_seed: without CUDA initialised it queues a lazy CUDA seeding call,
+    # with a formatted stack trace, on every call (slow, and it grows without bound)
+    _cpu_generator.manual_seed(seed)
+    if torch.cuda.is_initialized():
+        torch.cuda.manual_seed_all(seed)
 
 
 @contextmanager

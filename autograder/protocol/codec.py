@@ -318,7 +318,9 @@ class Decoder:
         if v.is_complex:
             if data.ndim == 0 or data.shape[-1] != 2 or data.dtype not in (torch.float32, torch.float64):
                 raise DecodeError("complex tensor without its (re, im) axis")
-            data = _view_as_complex(data.contiguous())
+            # a fresh copy: safetensors aligns tensors only to their element size, and a
+            # complex view of 4-byte-aligned floats crashes kernels that expect 8 bytes
+            data = _view_as_complex(data.clone(memory_format=torch.contiguous_format))
         if data.dtype != dtype_from_name(v.dtype) or list(data.shape) != list(v.shape):
             raise DecodeError(f"tensor {v.key!r} does not match its description")
         if not self.trusted:

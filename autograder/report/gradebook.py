@@ -24,12 +24,13 @@ def _points(value: float) -> str:
 
 
 def reason(result: NotebookResult) -> str:
+    """Why a submission is not simply "graded": what could not be read, or the limits hit."""
     if result.status == "graded":
         return ""
     if result.message:
         return result.message
     broken = [f"{e.id}: {e.summary}" for e in result.exercises if e.status == "not_graded"]
-    return "; ".join(broken)
+    return "; ".join(dict.fromkeys(result.incidents + broken))
 
 
 def grades_csv(rows: list[Row], exercise_ids: list[str]) -> str:

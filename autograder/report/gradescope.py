@@ -23,7 +23,6 @@ class GradescopeResults(BaseModel):
     max_score: float
     output: str = ""
     tests: list[GradescopeTest] = Field(default_factory=list)
-    execution_time: float | None = None
 
 
 def to_gradescope(result: NotebookResult) -> GradescopeResults:
@@ -32,7 +31,7 @@ def to_gradescope(result: NotebookResult) -> GradescopeResults:
     header += result.warnings
     return GradescopeResults(
         score=result.score, max_score=result.max_score, output="\n".join(header),
-        tests=tests, execution_time=round(result.seconds, 3),
+        tests=tests,
     )
 
 

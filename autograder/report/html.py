@@ -172,10 +172,6 @@ def _common_failures(rows: list[Row], top: int = 10) -> list[tuple[tuple[str, st
     return counter.most_common(top)
 
 
-TROUBLE = ("did not finish", "memory", "stopped the grader's worker", "not graded", "ended the",
-           "disturbed the grader")
-
-
 def _trouble(rows: list[Row]) -> list[tuple[str, str]]:
     found = []
     for row in rows:
@@ -183,9 +179,8 @@ def _trouble(rows: list[Row]) -> list[tuple[str, str]]:
         if result.status == "not-gradable":
             found.append((row.student, reason(result)))
             continue
-        notes = [n for e in result.exercises for n in [*e.notes, e.summary] if any(t in n for t in TROUBLE)]
-        if notes:
-            found.append((row.student, "; ".join(dict.fromkeys(notes))))
+        if result.incidents:
+            found.append((row.student, "; ".join(dict.fromkeys(result.incidents))))
     return found
 
 

@@ -36,6 +36,7 @@ class ExerciseResult(_R):
     checks: list[CheckResult] = Field(default_factory=list)
     notes: list[str] = Field(default_factory=list)
     cell_index: int | None = None  # notebook position of the cell that defines the exercise
+    incidents: list[str] = Field(default_factory=list)  # limits hit, crashes: for the TA's attention
     seconds: float = 0.0
 
 
@@ -58,6 +59,7 @@ class NotebookResult(_R):
     exercises: list[ExerciseResult] = Field(default_factory=list)
     message: str = ""
     warnings: list[str] = Field(default_factory=list)
+    incidents: list[str] = Field(default_factory=list)
     environment: Environment = Field(default_factory=Environment)
     seed: int | None = None
     checks_version: str = ""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import signal
 import threading
+import time
 from pathlib import Path
 
 PAGE = os.sysconf("SC_PAGE_SIZE")
@@ -78,20 +79,39 @@ def kill_tree(pid: int, pgid: int | None = None) -> None:
 def kill_all_of_uid(uid: int) -> None:
     """Kill every process running as `uid` (used for the leased worker user ids).
 
-    A forked helper takes that uid and signals -1, which reaches exactly the processes
-    of that user: the only way to catch children that escaped with setsid.
+    The only way to catch children that escaped their process group with setsid; safe
+    because a leased uid belongs to one worker. Repeats until none is left (a process
+    may fork while we look).
     """
     if os.getuid() != 0 or uid == 0:
         return
-    pid = os.fork()
-    if pid == 0:
+    for _ in range(20):
+        found = processes_of_uid(uid)
+        if not found:
+            return
+        for pid in found:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+        time.sleep(0.005)
+
+
+def processes_of_uid(uid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
         try:
-            os.setgid(uid)
-            os.setuid(uid)
-            os.kill(-1, signal.SIGKILL)
-        finally:
-            os._exit(0)
-    os.waitpid(pid, 0)
+            with open(entry / "status") as status:
+                for line in status:
+                    if line.startswith("Uid:"):
+                        if int(line.split()[1]) == uid:
+                            found.append(int(entry.name))
+                        break
+        except (OSError, ValueError, IndexError):
+            continue
+    return found
 
 
 class CappedCapture(threading.Thread):

@@ -1,10 +1,11 @@
 """Serve the judge's requests: run cells into one namespace, run check steps against it.
 
-Cells run in this (the notebook) process. Each exercise's checks run in a child forked
-from it after the cells: the child starts from the notebook's state, but with none of the
-threads the cells started, and whatever a check does to that state, or to the process,
-stays in the child. A child that crashes or hangs is replaced for the next exercise
-without running the cells again. Requests and replies pass through this process, which
+Cells run in this (the notebook) process. Checks run in a child forked from it after the
+cells: the child starts from the notebook's state, but with none of the threads the cells
+started, and whatever a check does to the process stays in the child. A child that
+crashes or hangs is replaced for the next case without running the cells again. Cases
+name a group: one child serves a group, so an exercise that must not share state with
+others gets a group (and a fork) of its own. Requests and replies pass through this process, which
 enforces each case's time limit on the child. Where forking is unsafe (a cell has
 initialised CUDA), checks run in this process instead.
 """

@@ -1,0 +1,271 @@
+"""`autograder grade` over a generated class: layouts, rows, outputs, resuming, HTML."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from autograder.batch.ingest import discover
+from classgen import (
+    make_class, write_canvas_zip, write_flat, write_folders, write_moodle_zip,
+)
+from conftest import ROOT
+
+LIMITS = {"cell_seconds": 3, "exercise_seconds": 20, "notebook_seconds": 120, "memory_mib": 512}
+CLASS = make_class()
+BY_KEY = {s.key: s for s in CLASS}
+SMALL = [BY_KEY[k] for k in ("good00", "partly00", "crash0", "corrupt", "nonotebook", "wrongunit", "twoversions")]
+
+
+@pytest.fixture(scope="module")
+def course_dir(tmp_path_factory) -> Path:
+    """A course with the real unit 1 and small limits, so hanging notebooks cost little."""
+    root = tmp_path_factory.mktemp("course")
+    shutil.copytree(ROOT / "solutions", root / "solutions")
+    text = (ROOT / "grader.toml").read_text()
+    for key, value in LIMITS.items():
+        text = re.sub(rf"(?m)^{key} = .*$", f"{key} = {value}", text)
+    (root / "grader.toml").write_text(text)
+    return root
+
+
+def grade(course_dir: Path, submissions: Path, out: Path, *extra: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "autograder", "grade", "unit1", str(submissions), "--out", str(out),
+         "--course", str(course_dir), "--seed", "7", *extra],
+        capture_output=True, text=True, timeout=900,
+    )
+
+
+def rows(out: Path, name: str = "grades.csv") -> list[dict]:
+    return list(csv.DictReader(io.StringIO((out / name).read_text())))
+
+
+def student_files(out: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*"))
+            if p.is_file() and ".autograder" not in p.parts}
+
+
+@pytest.fixture(scope="module")
+def folder_run(course_dir, tmp_path_factory):
+    base = tmp_path_factory.mktemp("folders")
+    submissions = write_folders(CLASS, base / "submissions")
+    out = base / "out"
+    run = grade(course_dir, submissions, out, "--jobs", "2")
+    assert run.returncode == 0, run.stderr
+    return submissions, out, run
+
+
+def test_every_student_gets_one_row_with_the_intended_status(folder_run):
+    _, out, _ = folder_run
+    found = {row["student"]: row for row in rows(out)}
+    assert sorted(found) == sorted(s.key for s in CLASS)
+    for student in CLASS:
+        row = found[student.key]
+        assert row["status"] == student.status, (student.key, row["reason"])
+        if student.full_marks:
+            assert row["total"] == "95", (student.key, row)
+        if student.status != "graded":
+            assert row["reason"], student.key
+    assert len(CLASS) >= 30
+
+
+def test_reasons_say_what_happened(folder_run):
+    _, out, _ = folder_run
+    found = {row["student"]: row["reason"] for row in rows(out)}
+    assert "is damaged" in found["corrupt"]
+    assert "no notebook" in found["nonotebook"]
+    assert "none of unit1's exercises" in found["wrongunit"] and "unit2" in found["wrongunit"]
+    assert "did not finish within 3 s" in found["endless0"]
+    assert "stopped the grader's worker" in found["crash0"]
+    assert "memory" in found["memory0"]
+
+
+def test_partly_wrong_students_lose_only_the_broken_exercise(folder_run):
+    _, out, _ = folder_run
+    found = {row["student"]: row for row in rows(out)}
+    row = found["partly00"]  # u1.1.q1 wrong: no error handling, wrong letter
+    assert row["u1.1.q1"] == "0" and row["u1.3.q1"] == "10" and row["total"] == "85"
+
+
+def test_each_student_gets_results_feedback_annotated_notebook_and_log(folder_run):
+    _, out, _ = folder_run
+    for student in CLASS:
+        results = json.loads((out / "results" / f"{student.key}.json").read_text())
+        assert {"score", "max_score", "tests"} <= set(results)
+        assert [t["name"].split()[0] for t in results["tests"]][0] == "u1.1.q1"
+        page = (out / "feedback" / f"{student.key}.html").read_text()
+        assert "<script" not in page and "def negatives_to_inf" not in page
+        assert (out / "log" / f"{student.key}.txt").is_file()
+    annotated = json.loads((out / "feedback" / "partly00.ipynb").read_text())
+    feedback = [c for c in annotated["cells"] if c.get("metadata", {}).get("autograder")]
+    assert len(feedback) == 10
+    assert any("autograder: u1.1.q1, 0 / 10" in "".join(c["source"]) for c in feedback)
+
+
+def test_the_latest_of_several_notebooks_is_graded_and_reported(folder_run):
+    _, out, _ = folder_run
+    results = json.loads((out / "results" / "twoversions.json").read_text())
+    assert results["score"] == 95
+    assert "graded the latest, unit1.ipynb" in results["output"]
+
+
+def test_summary_lists_statistics_failures_and_trouble(folder_run):
+    _, out, _ = folder_run
+    page = (out / "summary.html").read_text()
+    assert f'id="stat-submissions">{len(CLASS)}<' in page
+    assert "Most common failure messages" in page and "negatives_to_inf" in page
+    for key in ("crash0", "endless0", "memory0", "corrupt", "nonotebook"):
+        assert f"<td>{key}</td>" in page
+    assert page.count("<svg") == 11  # the total and each of the ten exercises
+
+
+def test_second_run_keeps_unchanged_and_regrades_changed(folder_run, course_dir, tmp_path):
+    submissions, out, _ = folder_run
+    copy = tmp_path / "out"
+    shutil.copytree(out, copy)
+    again = grade(course_dir, submissions, copy)
+    assert again.returncode == 0, again.stderr
+    assert f"graded 0, kept {len(CLASS)} unchanged" in again.stderr
+    assert student_files(copy) == student_files(out)
+
+    changed = tmp_path / "submissions"
+    shutil.copytree(submissions, changed)
+    shutil.copy(changed / "good00" / "unit1.ipynb", changed / "partly00" / "unit1.ipynb")
+    third = grade(course_dir, changed, copy)
+    assert f"graded 1, kept {len(CLASS) - 1} unchanged" in third.stderr
+    assert {r["student"]: r["total"] for r in rows(copy)}["partly00"] == "95"
+
+    only = grade(course_dir, changed, copy, "--only", "good01")
+    assert "graded 1," in only.stderr
+
+
+def test_killed_run_resumes_and_writes_identical_files(folder_run, course_dir, tmp_path):
+    submissions, complete, _ = folder_run
+    out = tmp_path / "out"
+    command = [sys.executable, "-m", "autograder", "grade", "unit1", str(submissions), "--out", str(out),
+               "--course", str(course_dir), "--seed", "7", "--jobs", "2"]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    records = out / ".autograder" / "records"
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline and process.poll() is None:
+        if records.is_dir() and len(list(records.glob("*.json"))) >= 8:
+            break
+        time.sleep(0.05)
+    os.killpg(process.pid, signal.SIGKILL)  # as abrupt as a power cut
+    process.wait()
+    done = len(list(records.glob("*.json")))
+    assert 8 <= done < len(CLASS)
+    assert not list(out.rglob(".*.tmp")) and not [p for p in out.rglob(".*") if p.name.startswith(".grades")]
+
+    resumed = grade(course_dir, submissions, out, "--jobs", "2")
+    assert resumed.returncode == 0, resumed.stderr
+    assert f"kept {done} unchanged" in resumed.stderr
+    assert student_files(out) == student_files(complete)
+
+
+def test_layouts_find_every_student(tmp_path):
+    layouts = {
+        "folders": write_folders(CLASS, tmp_path / "folders"),
+        "flat": write_flat(CLASS, tmp_path / "flat"),
+        "moodle": write_moodle_zip(CLASS, tmp_path / "moodle.zip"),
+        "canvas": write_canvas_zip(CLASS, tmp_path / "canvas.zip"),
+    }
+    for layout, source in layouts.items():
+        found, submissions = discover(source, "unit1", tmp_path / f"work-{layout}")
+        assert layout in found
+        assert len(submissions) == len(CLASS), layout
+        by_id = {s.lms_id or s.student: s for s in submissions}
+        for student in CLASS:
+            submission = by_id[student.lms_id] if layout in ("moodle", "canvas") else by_id[student.key]
+            if student.key == "nonotebook":
+                assert submission.notebook is None and submission.problem
+            else:
+                assert submission.notebook is not None
+        if layout != "flat":
+            two = by_id[BY_KEY["twoversions"].lms_id] if layout in ("moodle", "canvas") else by_id["twoversions"]
+            assert two.notebook.name.endswith("unit1.ipynb") and "draft" not in two.notebook.name
+            assert two.notes and "graded the latest" in two.notes[0]
+
+
+def test_zip_with_unsafe_paths_is_extracted_safely(tmp_path):
+    import zipfile
+
+    archive = tmp_path / "evil.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.writestr("../../escaped.ipynb", "{}")
+        zf.writestr("/abs/escaped.ipynb", "{}")
+        zf.writestr("alice/unit1.ipynb", (ROOT / "assignments/unit1/unit1.ipynb").read_text())
+    _, submissions = discover(archive, "unit1", tmp_path / "work")
+    assert [s.student for s in submissions] == ["alice"]
+    assert not (tmp_path / "escaped.ipynb").exists() and not Path("/abs/escaped.ipynb").exists()
+
+
+@pytest.mark.parametrize("lms", ["moodle", "canvas"])
+def test_lms_zip_end_to_end_with_import_file(lms, course_dir, tmp_path):
+    writer = write_moodle_zip if lms == "moodle" else write_canvas_zip
+    archive = writer(SMALL, tmp_path / f"{lms}.zip")
+    out = tmp_path / "out"
+    run = grade(course_dir, archive, out, "--lms", lms, "--jobs", "2")
+    assert run.returncode == 0, run.stderr
+    found = rows(out)
+    assert len(found) == len(SMALL)
+    by_id = {row["lms_id"]: row for row in found}
+    for student in SMALL:
+        assert by_id[student.lms_id]["status"] == student.status, student.key
+    if lms == "moodle":
+        imported = rows(out, "moodle_grades.csv")
+        assert list(imported[0]) == ["Identifier", "Full name", "Grade", "Maximum Grade", "Feedback comments"]
+        good = next(r for r in imported if r["Identifier"] == f"Participant {BY_KEY['good00'].lms_id}")
+        assert good["Grade"] == "95" and good["Full name"] == "Student Good00"
+    else:
+        lines = (out / "canvas_grades.csv").read_text().splitlines()
+        assert lines[0] == "Student,ID,SIS User ID,SIS Login ID,Section,unit1"
+        assert lines[1].strip().startswith("Points Possible") and lines[1].endswith(",95")
+        assert any(line.startswith(f"studentgood00,{BY_KEY['good00'].lms_id},") and line.endswith(",95")
+                   for line in lines)
+
+
+def test_flat_folder_end_to_end(course_dir, tmp_path):
+    source = write_flat(SMALL, tmp_path / "flat")
+    out = tmp_path / "out"
+    run = grade(course_dir, source, out)
+    assert run.returncode == 0, run.stderr
+    statuses = {row["student"]: row["status"] for row in rows(out)}
+    assert statuses == {s.key: ("graded" if s.key == "twoversions" else s.status) for s in SMALL}
+
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed (.ci/run installs it)")
+def test_html_pages_render_in_headless_chromium(folder_run, tmp_path):
+    _, out, _ = folder_run
+    flags = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+             "--disable-component-update", "--disable-sync", f"--user-data-dir={tmp_path / 'profile'}",
+             "--enable-logging=stderr", "--v=0"]
+    for page, expected in [("summary.html", [f"submissions{len(CLASS)}", "Score distribution per exercise"]),
+                           ("feedback/good00.html", ["Total: 95 / 95"]),
+                           ("feedback/partly00.html", ["Total: 85 / 95", "is not the right choice"])]:
+        url = (out / page).as_uri()
+        dom = subprocess.run([CHROMIUM, *flags, "--dump-dom", url], capture_output=True, text=True, timeout=120)
+        assert dom.returncode == 0, dom.stderr[-2000:]
+        text = re.sub(r"<[^>]+>", "", dom.stdout).replace("\n", "")
+        for snippet in expected:
+            assert snippet in text, (page, snippet)
+        assert "Uncaught" not in dom.stderr and "CONSOLE" not in dom.stderr
+        shot = tmp_path / (Path(page).stem + ".png")
+        run = subprocess.run([CHROMIUM, *flags, f"--screenshot={shot}", "--window-size=1200,1600", url],
+                             capture_output=True, text=True, timeout=120)
+        assert run.returncode == 0 and shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 5000
