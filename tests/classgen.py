@@ -67,6 +67,10 @@ WRONG = {
 CRASH = "import os\ndef negatives_to_inf(X):\n    return X\nos._exit(3)\n"
 ENDLESS = "def negatives_to_inf(X):\n    return X\nwhile True:\n    pass\n"
 MEMORY = "import torch\nhog = torch.ones(2**31, dtype=torch.float32)\ndef negatives_to_inf(X):\n    return X\n"
+# needed cells that flood the output and fill the private /tmp: the notebook's own problem
+FLOOD = "import sys\nfor _ in range(200_000):\n    print('spam ' * 20)\n"
+DISK = ("import os\nchunk = b'x' * 2**20\ntry:\n    with open('filler.bin', 'wb') as f:\n"
+        "        while True:\n            f.write(chunk)\nexcept OSError as exc:\n    print('disk full:', exc)\n")
 
 
 def wrong_unit() -> bytes:
@@ -97,6 +101,10 @@ def make_class() -> list[Student]:
         add(f"endless{i}", "partial-failure", {"unit1.ipynb": submission(after={"u1.3.q1": ENDLESS})})
     for i in range(2):
         add(f"memory{i}", "partial-failure", {"unit1.ipynb": submission(after={"u1.3.q1": MEMORY})})
+    _, answers = _notebooks()
+    # the cells redefine the exercise's function, so the exercise needs them and they run
+    add("flood", "graded", {"unit1.ipynb": submission(after={"u1.1.q1": FLOOD + answers["u1.1.q1"]})}, full=True)
+    add("diskfill", "graded", {"unit1.ipynb": submission(after={"u1.1.q1": DISK + answers["u1.1.q1"]})}, full=True)
     add("corrupt", "not-gradable", {"unit1.ipynb": good[: len(good) // 3]})
     add("nonotebook", "not-gradable", {"answers.txt": b"I could not upload my notebook\n"})
     add("wrongunit", "not-gradable", {"unit1.ipynb": wrong_unit()})

@@ -92,6 +92,13 @@ def test_reasons_say_what_happened(folder_run):
     assert "memory" in found["memory0"]
 
 
+def test_floods_and_full_disks_stay_in_their_own_row(folder_run):
+    _, out, _ = folder_run
+    log = (out / "log" / "flood.txt").read_text()
+    assert len(log) < 600 * 1024 and "bytes of output left out" in log
+    assert "disk full" in (out / "log" / "diskfill.txt").read_text()
+
+
 def test_partly_wrong_students_lose_only_the_broken_exercise(folder_run):
     _, out, _ = folder_run
     found = {row["student"]: row for row in rows(out)}

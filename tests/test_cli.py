@@ -164,3 +164,17 @@ def test_in_notebook_check_shows_the_cli_verdicts(student_folder, capsys):
     shown = capsys.readouterr().out
     assert "u1.3.q1" in shown and "negatives_to_inf is not implemented yet" in shown
     assert "u1.1.q1" not in shown
+
+
+def test_check_in_a_real_jupyter_kernel(student_folder, tmp_path):
+    """check() in a notebook run by a Jupyter kernel grades the saved UNIT.ipynb beside it."""
+    import nbclient
+
+    probe = nbformat.v4.new_notebook()
+    probe.cells = [nbformat.v4.new_code_cell('from autograder import check\ncheck("u1.3.q1")')]
+    client = nbclient.NotebookClient(probe, timeout=300, kernel_name="python3",
+                                     resources={"metadata": {"path": str(student_folder)}})
+    client.execute()
+    shown = json.dumps(probe.cells[0].outputs)
+    assert "u1.3.q1" in shown and "negatives_to_inf is not implemented yet" in shown
+    assert "Traceback" not in shown
