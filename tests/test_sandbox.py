@@ -467,3 +467,22 @@ def test_plain_subprocess_worker_is_not_root():
     finally:
         worker.close()
     assert uid != 0
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="forked workers need a root judge")
+def test_workers_forked_for_a_batch_have_private_scratch_space():
+    pool = LocalSandbox("bwrap", pool=True)
+    first, second = pool.start(Limits(**SMALL)), pool.start(Limits(**SMALL))
+    try:
+        assert run_cell(first, "import os\nopen('secret.txt', 'w').write('mine')\nWHERE = os.getcwd()\n").error is None
+        assert read_global(first, "WHERE") == "/tmp/work"
+        probe = ("import os\nSEEN = os.listdir('.')\ntry:\n    open('/tmp/shared.txt', 'w')\n    SHARED = 'written'\n"
+                 "except OSError as exc:\n    SHARED = type(exc).__name__\nimport torch\nUID = os.getuid()\n")
+        assert run_cell(second, probe).error is None
+        assert read_global(second, "SEEN") == []
+        assert read_global(second, "SHARED") == "OSError"
+        assert read_global(second, "UID") != 0
+    finally:
+        first.close()
+        second.close()
+        pool.close()

@@ -109,10 +109,7 @@ def public_checks(checkset: HiddenCheckSet) -> tuple[PublicData, dict[str, torch
             if isinstance(plan.rule, AnswerRule):
                 plan, expected = _hash_answers(plan, prepared.expected, salt)
             checks.append(PublicCheck(plan=plan, expected=expected))
-        exercises.append(PublicExercise(
-            id=info.id, title=info.title, artifacts=info.artifacts, points=info.points,
-            manual=info.manual, manual_points=info.manual_points, isolated=info.isolated, checks=checks,
-        ))
+        exercises.append(PublicExercise(**info.model_dump(), checks=checks))
     data = PublicData(unit=checkset.unit, title=checkset.title, version=checkset.version, exercises=exercises)
     return data, tensors
 

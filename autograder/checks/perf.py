@@ -18,6 +18,7 @@ class PerfRule(BaseModel):
     model_config = ConfigDict(extra="forbid")
     kind: Literal["perf"] = "perf"
     max_ratio: float = 5.0
+    retries: int = 2  # a slow measurement is taken again: timings on a busy machine are noisy
     hint: str = "avoid Python loops over elements; use tensor operations"
 
 

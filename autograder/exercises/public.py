@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from safetensors.torch import load_file, save_file
 
 from autograder.checks.plan import CheckPlan
+from autograder.exercises.info import ExerciseInfo
 from autograder.protocol.messages import StepOutcome
 
 JSON_NAME = "checks.json"
@@ -31,14 +32,8 @@ class PublicCheck(_P):
     expected: list[list[StepOutcome]] | None = None
 
 
-class PublicExercise(_P):
-    id: str
-    title: str
-    artifacts: list[str]
-    points: float
-    manual: str = ""
-    manual_points: float = 0.0
-    isolated: bool = False
+class PublicExercise(ExerciseInfo):
+    model_config = ConfigDict(extra="forbid", frozen=False)
     checks: list[PublicCheck]
 
 

@@ -13,26 +13,11 @@ import torch
 from autograder.checks.observed import Observed
 from autograder.checks.plan import CheckPlan
 from autograder.config.loader import Course
+from autograder.exercises.info import ExerciseInfo
 from autograder.exercises.loader import CHECKS_FILE, SpecError, load_exercises
 from autograder.exercises.public import read_public
 from autograder.exercises.spec import Exercise, derive_seed
 from autograder.judge.reference import Reference
-
-
-@dataclass(frozen=True)
-class ExerciseInfo:
-    id: str
-    title: str
-    artifacts: list[str]
-    points: float
-    manual: str = ""
-    manual_points: float = 0.0
-    isolated: bool = False
-
-    @property
-    def group(self) -> str:
-        """Which checking process the exercise's cases run in (see worker/session.py)."""
-        return self.id if self.isolated else "shared"
 
 
 @dataclass
@@ -82,8 +67,9 @@ class HiddenCheckSet(CheckSet):
             if spec.id not in unit_config.points:
                 raise SpecError(f"{course.root / 'grader.toml'}: key units.{unit}.points has no entry \"{spec.id}\"")
             self.exercises.append(ExerciseInfo(
-                spec.id, spec.title, spec.artifacts, unit_config.points[spec.id], spec.manual,
-                unit_config.manual_points.get(spec.id, 0.0), spec.isolated,
+                id=spec.id, title=spec.title, artifacts=spec.artifacts, points=unit_config.points[spec.id],
+                manual=spec.manual, manual_points=unit_config.manual_points.get(spec.id, 0.0),
+                isolated=spec.isolated,
             ))
         notebook = folder / f"{unit}.ipynb"
         self.notebook = notebook
@@ -134,10 +120,7 @@ class PublicCheckSet(CheckSet):
         self.version = data.version
         self._data = data
         self._tensors = tensors
-        self.exercises = [
-            ExerciseInfo(e.id, e.title, e.artifacts, e.points, e.manual, e.manual_points, e.isolated)
-            for e in data.exercises
-        ]
+        self.exercises = [ExerciseInfo(**e.model_dump(exclude={"checks"})) for e in data.exercises]
 
     def prepare(self, exercise_id: str, seed: int) -> list[PreparedCheck]:
         exercise = next(e for e in self._data.exercises if e.id == exercise_id)

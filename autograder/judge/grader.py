@@ -13,7 +13,8 @@ from autograder.checks.observed import Observed
 from autograder.protocol.messages import Step
 from autograder.protocol.values import TensorV
 from autograder.config.models import Limits
-from autograder.judge.checkset import CheckSet, ExerciseInfo, PreparedCheck, case_seed
+from autograder.exercises.info import ExerciseInfo
+from autograder.judge.checkset import CheckSet, PreparedCheck, case_seed
 from autograder.judge.reference import ReferenceBroken
 from autograder.judge.session import WorkerSession
 from autograder.notebook.plan import CellInfo, ExerciseCells, analyse, locate
@@ -146,15 +147,18 @@ def _run_check(check: PreparedCheck, session: WorkerSession, clock: ExerciseCloc
             message = "not checked: the time limit for this exercise was reached"
             return message, True, message
         timeout = min(plan.case_seconds, remaining)
-        actual = session.run_case(case.steps, check.tensors, case_seed(plan, index), timeout, group)
-        clock.forgive(session.take_startup_seconds())
         expected = check.expected[index] if check.expected is not None else None
-        context = CaseContext(plan.artifact, case.label, expected, actual, timeout,
-                              tuple(case.step_labels), _arguments(case.steps[0], check.tensors))
-        try:
-            message = evaluate(plan.rule, context)
-        except ReferenceFailed:
-            return INTERNAL_ERROR, False, "internal: the reference failed"
+        for attempt in range(1 + getattr(plan.rule, "retries", 0)):
+            actual = session.run_case(case.steps, check.tensors, case_seed(plan, index), timeout, group)
+            clock.forgive(session.take_startup_seconds())
+            context = CaseContext(plan.artifact, case.label, expected, actual, timeout,
+                                  tuple(case.step_labels), _arguments(case.steps[0], check.tensors))
+            try:
+                message = evaluate(plan.rule, context)
+            except ReferenceFailed:
+                return INTERNAL_ERROR, False, "internal: the reference failed"
+            if not message or actual.failure or actual.first_error() or clock.remaining() <= 0:
+                break  # only a measurement that ran, and was slow, is worth taking again
         if message:
             return message, _ends_exercise(actual), _incident(actual)
     return None, False, None

@@ -129,8 +129,8 @@ class Prober:
                 result = target(*args, **kwargs)
                 outcome.seconds = _perf_counter() - started
                 if observe.timing:
-                    outcome.seconds = min(outcome.seconds, self._best_time(target, args, kwargs, observe.timing.repeats - 1))
-                    outcome.calibration_seconds = _calibration_time(args, observe.timing.repeats)
+                    outcome.seconds, outcome.calibration_seconds = _paired_times(
+                        target, args, kwargs, observe.timing.repeats, outcome.seconds)
         except BaseException as exc:  # noqa: BLE001 - checked code may raise anything, even SystemExit
             outcome.error = describe_exception(exc)
             return outcome
@@ -178,14 +178,6 @@ class Prober:
 
     def _decode_arguments(self, step: Step, decoder: codec.Decoder):
         return [decoder.decode(a) for a in step.args], {k: decoder.decode(v) for k, v in step.kwargs.items()}
-
-    def _best_time(self, target, args, kwargs, repeats: int) -> float:
-        best = math.inf
-        for _ in range(max(repeats, 0)):
-            started = _perf_counter()
-            target(*args, **kwargs)
-            best = min(best, _perf_counter() - started)
-        return best
 
     def _grads(self, result, args, target, request: GradRequest, encoder: codec.Encoder,
                decoder: codec.Decoder) -> GradOutcome:
@@ -268,19 +260,23 @@ def _storage_facts(result: Any, args: list, before: list) -> StorageFacts:
     return facts
 
 
-def _calibration_time(args: list, repeats: int) -> float | None:
-    """Time an element-wise product on the first tensor argument: the yardstick that
-    makes timings from two processes (or two machines) comparable as ratios."""
+def _paired_times(target, args: list, kwargs: dict, repeats: int, first: float) -> tuple[float, float | None]:
+    """Best time of the call and of a yardstick (an element-wise product on the first tensor
+    argument), measured in alternation, so that both meet the same machine load. The ratio
+    makes timings from two processes (or two machines) comparable."""
     tensor = next((a for a in args if _is_tensor(a)), None)
-    if tensor is None:
-        return None
-    plain = _detach(_plain(tensor))
-    best = math.inf
-    for _ in range(max(repeats, 3)):
-        started = _perf_counter()
-        _mul(plain, 2)
-        best = min(best, _perf_counter() - started)
-    return best
+    plain = _detach(_plain(tensor)) if tensor is not None else None
+    best_call, best_yardstick = first, math.inf
+    for round_ in range(max(repeats, 3)):
+        if plain is not None:
+            started = _perf_counter()
+            _mul(plain, 2)
+            best_yardstick = min(best_yardstick, _perf_counter() - started)
+        if round_ < repeats - 1:
+            started = _perf_counter()
+            target(*args, **kwargs)
+            best_call = min(best_call, _perf_counter() - started)
+    return best_call, (best_yardstick if plain is not None else None)
 
 
 def _base_or_self(arg: Any) -> Any:

@@ -39,12 +39,7 @@ def serve(reader: framing.FrameReader, channel_out: int) -> None:
     namespace = fresh_namespace()
     checker: Checker | None = None
     in_process: Prober | None = None
-    while True:
-        try:
-            header, payload = reader.read()
-        except framing.PeerClosed:
-            break
-        request = framing.parse_message(_REQUEST, header)
+    for request, header, payload in _requests(reader):
         if isinstance(request, Bye):
             break
         if isinstance(request, RunCell):
@@ -174,13 +169,7 @@ def _serve_cases(namespace: dict, sock: socket.socket) -> None:
     status = 0
     try:
         prober = Prober(namespace)
-        reader = framing.FrameReader(sock.fileno())
-        while True:
-            try:
-                header, payload = reader.read()
-            except framing.PeerClosed:
-                break
-            request = framing.parse_message(_REQUEST, header)
+        for request, _header, payload in _requests(framing.FrameReader(sock.fileno())):
             reply, reply_payload = run_case(prober, request, payload)
             _flush()
             framing.write_frame(sock.fileno(), reply, reply_payload)
@@ -189,6 +178,16 @@ def _serve_cases(namespace: dict, sock: socket.socket) -> None:
     finally:
         _flush()
         os._exit(status)
+
+
+def _requests(reader: framing.FrameReader):
+    """(request, raw header, payload) for each frame, until the other end closes."""
+    while True:
+        try:
+            header, payload = reader.read()
+        except framing.PeerClosed:
+            return
+        yield framing.parse_message(_REQUEST, header), header, payload
 
 
 def _close_quietly(fd: int) -> None:

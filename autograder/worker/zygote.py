@@ -21,7 +21,7 @@ import sys
 
 MAX_FDS = 3
 CLONE_NEWNS = 0x00020000
-MS_REC, MS_PRIVATE = 0x4000, 1 << 18
+MS_RDONLY, MS_REMOUNT, MS_BIND, MS_REC, MS_PRIVATE = 1, 32, 4096, 0x4000, 1 << 18
 
 
 def run_zygote(threads: int, control_fd: int) -> int:
@@ -86,15 +86,20 @@ def _fork_worker(request: dict, fds: list[int], control: socket.socket) -> int:
 
 
 def _private_tmp(libc, size_mib: int) -> None:
-    """A /tmp of its own: other submissions' files are not visible, and its size is capped."""
+    """A scratch folder of its own, size-capped, with the rest of /tmp read-only: other
+    submissions' files are out of reach. (/tmp itself is not replaced: the Python
+    installation may be mounted below it.)"""
+    scratch = b"/tmp/work"
     if libc.unshare(CLONE_NEWNS) == 0:
         libc.mount(b"none", b"/", None, MS_REC | MS_PRIVATE, None)
         options = f"size={size_mib}m,mode=1777".encode()
-        if libc.mount(b"tmpfs", b"/tmp", b"tmpfs", 0, options) == 0:
-            os.makedirs("/tmp/work", mode=0o1777, exist_ok=True)
-            os.chmod("/tmp/work", 0o1777)
-    os.chdir("/tmp/work" if os.path.isdir("/tmp/work") else "/tmp")
-    os.environ["HOME"] = os.getcwd()
+        if libc.mount(b"tmpfs", scratch, b"tmpfs", 0, options) == 0:
+            libc.mount(None, b"/tmp", None, MS_REMOUNT | MS_BIND | MS_RDONLY, None)
+    os.chdir(scratch.decode())
+    os.environ["HOME"] = os.environ["TMPDIR"] = scratch.decode()
+    import tempfile
+
+    tempfile.tempdir = None
 
 
 def _kill_group(pid: int, statuses: dict[int, int]) -> None:

@@ -1,0 +1,22 @@
+"""What the grader knows about an exercise apart from its checks."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict
+
+
+class ExerciseInfo(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    id: str
+    title: str
+    artifacts: list[str]
+    points: float
+    manual: str = ""
+    manual_points: float = 0.0
+    # an isolated exercise's checks run in a checking process of their own
+    isolated: bool = False
+
+    @property
+    def group(self) -> str:
+        """Which checking process the exercise's cases run in (see worker/session.py)."""
+        return self.id if self.isolated else "shared"
