@@ -17,11 +17,13 @@ def run_grade(args: argparse.Namespace) -> int:
     if args.jobs < 1:
         raise UsageError("--jobs must be at least 1")
     course = course_at(args.course) or require_course()
-    from autograder.batch.ingest import IngestError
-    from autograder.batch.run import LMS_FILES, BatchOptions, grade_batch
     from autograder.sandbox import create_sandbox
 
     sandbox = create_sandbox(course.config.sandbox, args.backend, (course.data_dir,), pool=True)
+    sandbox.warm_up(course.config.limits)  # the zygote imports torch while the judge does
+    from autograder.batch.ingest import IngestError
+    from autograder.batch.run import LMS_FILES, BatchOptions, grade_batch
+
     options = BatchOptions(
         unit=unit, submissions=args.submissions, out=args.out, jobs=args.jobs, force=args.force,
         only=args.only or [], lms=args.lms, seed=args.seed, assignment_name=args.assignment_name or unit,

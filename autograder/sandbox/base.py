@@ -100,5 +100,8 @@ class Sandbox(abc.ABC):
         """Start a worker ready for requests."""
         return self.wait_ready(self.spawn(limits))
 
+    def warm_up(self, limits: Limits) -> None:
+        """Start, in the background, whatever makes the first worker quicker to get."""
+
     def close(self) -> None:
         """Release resources shared by this sandbox's workers."""

@@ -117,11 +117,23 @@ class LocalSandbox(Sandbox):
             self._zygote.close()
             self._zygote = None
 
-    def _fork(self, limits: Limits, lease: UidLease | None) -> ForkedWorker:
+    def warm_up(self, limits: Limits) -> None:
+        """Start the zygote now, on a thread, so that its start-up overlaps other work."""
+        if self.pool:
+            threading.Thread(target=self._ensure_zygote, args=(limits,), daemon=True).start()
+
+    def _ensure_zygote(self, limits: Limits) -> Zygote:
         with self._zygote_lock:
             if self._zygote is None or not self._zygote.alive():
-                self._zygote = Zygote(self, limits)
-        return self._zygote.fork(limits, lease)
+                try:
+                    self._zygote = Zygote(self, limits)
+                except SandboxError:
+                    self._zygote = None
+                    raise
+            return self._zygote
+
+    def _fork(self, limits: Limits, lease: UidLease | None) -> ForkedWorker:
+        return self._ensure_zygote(limits).fork(limits, lease)
 
     def _start_process(self, limits: Limits, lease: UidLease | None) -> PipeWorker:
         drop_uid = lease.uid if lease else None
