@@ -118,18 +118,18 @@ class LocalSandbox(Sandbox):
             self._zygote = None
 
     def warm_up(self, limits: Limits) -> None:
-        """Start the zygote now, on a thread, so that its start-up overlaps other work."""
+        """Start the zygote now, so that its start-up overlaps other work.
+
+        Call it from the main thread: bubblewrap's --die-with-parent follows the thread
+        that started it, and a zygote started by a short-lived thread would die with it.
+        """
         if self.pool:
-            threading.Thread(target=self._ensure_zygote, args=(limits,), daemon=True).start()
+            self._ensure_zygote(limits)
 
     def _ensure_zygote(self, limits: Limits) -> Zygote:
         with self._zygote_lock:
             if self._zygote is None or not self._zygote.alive():
-                try:
-                    self._zygote = Zygote(self, limits)
-                except SandboxError:
-                    self._zygote = None
-                    raise
+                self._zygote = Zygote(self, limits)
             return self._zygote
 
     def _fork(self, limits: Limits, lease: UidLease | None) -> ForkedWorker:
@@ -275,20 +275,29 @@ class Zygote:
         self.output.start()
         self.control = ours
         self.lock = threading.Lock()
-        self.control.settimeout(READY_SECONDS)
-        try:
-            ready = self._receive()
-        except (OSError, ValueError):
-            ready = {}
-        if not ready.get("ready"):
+        self._ready = False
+
+    def wait_ready(self) -> None:
+        """Wait for the zygote's hello (it imports torch first); raise SandboxError if none comes."""
+        with self.lock:
+            if self._ready:
+                return
+            self.control.settimeout(READY_SECONDS)
+            try:
+                ready = self._receive()
+            except (OSError, ValueError):
+                ready = {}
+            self.control.settimeout(30)
+            self._ready = bool(ready.get("ready"))
+        if not self._ready:
             self.close()
             raise SandboxError("the zygote did not start: " + " | ".join(self.output.text().splitlines()[-5:]))
-        self.control.settimeout(30)
 
     def alive(self) -> bool:
         return self.popen.poll() is None
 
     def fork(self, limits: Limits, lease: UidLease | None) -> ForkedWorker:
+        self.wait_ready()
         to_worker_r, to_worker_w = os.pipe()
         from_worker_r, from_worker_w = os.pipe()
         err_r, err_w = os.pipe()
