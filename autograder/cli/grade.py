@@ -7,6 +7,7 @@ from pathlib import Path
 
 from rich.console import Console
 
+from autograder.batch.ingest import IngestError
 from autograder.cli.common import UsageError, check_unit_name, course_at, require_course
 
 
@@ -19,19 +20,18 @@ def run_grade(args: argparse.Namespace) -> int:
     course = course_at(args.course) or require_course()
     from autograder.sandbox import create_sandbox
 
-    sandbox = create_sandbox(course.config.sandbox, args.backend, (course.data_dir,), pool=True)
-    sandbox.warm_up(course.config.limits)  # the zygote imports torch while the judge does
-    from autograder.batch.ingest import IngestError
-    from autograder.batch.run import LMS_FILES, BatchOptions, grade_batch
-
-    options = BatchOptions(
-        unit=unit, submissions=args.submissions, out=args.out, jobs=args.jobs, force=args.force,
-        only=args.only or [], lms=args.lms, seed=args.seed, assignment_name=args.assignment_name or unit,
-    )
     console = Console(stderr=True)
-    if sandbox.reduced:
-        console.print(f"[yellow]{sandbox.isolation}[/yellow]", highlight=False)
+    sandbox = create_sandbox(course.config.sandbox, args.backend, (course.data_dir,), pool=True)
     try:
+        sandbox.warm_up(course.config.limits)  # the zygote imports torch while the judge does
+        from autograder.batch.run import LMS_FILES, BatchOptions, grade_batch
+
+        options = BatchOptions(
+            unit=unit, submissions=args.submissions, out=args.out, jobs=args.jobs, force=args.force,
+            only=args.only or [], lms=args.lms, seed=args.seed, assignment_name=args.assignment_name or unit,
+        )
+        if sandbox.reduced:
+            console.print(f"[yellow]{sandbox.isolation}[/yellow]", highlight=False)
         report = grade_batch(course, sandbox, options)
     except IngestError as exc:
         raise UsageError(str(exc)) from None

@@ -32,9 +32,11 @@ def build_parser() -> argparse.ArgumentParser:
     assign.add_argument("unit")
     assign.add_argument("--course", type=Path)
 
+    from autograder.cli.doctor import add_parser as add_doctor
     from autograder.cli.grade import add_parser as add_grade
 
     add_grade(sub)
+    add_doctor(sub)
 
     validate = sub.add_parser("validate", help="prove solutions score full marks, stubs zero, mistakes lose points")
     validate.add_argument("unit")
@@ -59,6 +61,10 @@ def main(argv: list[str] | None = None) -> int:
             from autograder.cli.grade import run_grade
 
             return run_grade(args)
+        if args.command == "doctor":
+            from autograder.cli.doctor import run_doctor
+
+            return run_doctor(args)
         if args.command == "validate":
             from autograder.cli.validate import run_validate
 

@@ -36,6 +36,16 @@ class SandboxConfig(_C):
     isolation: Literal["auto", "bwrap", "none"] = Field(
         "auto", description="local backend: bubblewrap when available ('auto'), required ('bwrap') or off ('none')"
     )
+    image: str = Field("autograder-worker:latest", description="docker backend: the grading image (see Dockerfile)")
+    host_python: bool = Field(
+        False, description="docker backend: run this machine's Python and package, mounted read-only, in the image "
+                           "(for an image built FROM scratch, as in CI); off for the production image")
+    gpu: Literal["auto", "never", "required"] = Field(
+        "auto", description="docker backend: pass GPUs to containers when Docker has them ('auto'), never, or "
+                            "fail unless it has them ('required')")
+    cpus: float = Field(1.0, gt=0, description="docker backend: CPUs per container")
+    prestart: int = Field(2, ge=0, description="docker backend: containers started ahead, to hide start-up time")
+    user: str = Field("65534:65534", description="docker backend: user:group the worker runs as (never root)")
 
 
 class CourseConfig(_C):

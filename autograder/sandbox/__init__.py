@@ -16,7 +16,11 @@ def create_sandbox(config: SandboxConfig, backend: str | None = None, readonly_d
         from autograder.sandbox.local import LocalSandbox
 
         return LocalSandbox(config.isolation, readonly_dirs, pool=pool)
-    raise SandboxError(f"the {chosen!r} backend is not available in this version; use --backend local")
+    if chosen == "docker":
+        from autograder.sandbox.docker import DockerSandbox
+
+        return DockerSandbox(config, readonly_dirs)
+    raise SandboxError(f"unknown backend {chosen!r}; use local or docker")
 
 
 __all__ = ["Sandbox", "SandboxError", "create_sandbox"]

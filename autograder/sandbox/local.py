@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import json
+from dataclasses import dataclass
 import os
 import resource
 import shutil
@@ -206,16 +207,9 @@ class LocalSandbox(Sandbox):
         ]
         if os.geteuid() != 0:
             args += ["--unshare-user", "--cap-drop", "ALL"]
-        binds: list[tuple[str, str, str]] = []
-        for path in SYSTEM_DIRS:
-            if os.path.islink(path):
-                args += ["--symlink", os.readlink(path), path]
-            elif os.path.isdir(path):
-                binds.append(("--ro-bind", path, path))
-        binds += [("--ro-bind-try", path, path) for path in ETC_FILES]
-        binds += [("--ro-bind", str(path), str(path)) for path in self._python_dirs()]
-        binds.append(("--ro-bind", str(PACKAGE_DIR), f"{SANDBOX_PACKAGE_ROOT}/autograder"))
-        binds += [("--ro-bind", str(path), str(path)) for path in self.readonly_dirs]
+        view = host_view(self.python, self.readonly_dirs)
+        args += [a for target, link in view.links for a in ("--symlink", target, link)]
+        binds = [("--ro-bind-try" if optional else "--ro-bind", source, dest) for source, dest, optional in view.mounts]
         binds += [("--dev-bind-try", device, device) for device in _gpu_devices()]
         # bubblewrap creates missing parent folders as 0700, which the unprivileged worker
         # could not traverse: create them first, world-readable.
@@ -224,18 +218,6 @@ class LocalSandbox(Sandbox):
         for flag, source, dest in binds:
             args += [flag, source, dest]
         return args
-
-    def _python_dirs(self) -> list[Path]:
-        """The Python installation, the virtual environment and its site-packages."""
-        candidates = {Path(sys.prefix), Path(sys.base_prefix)}
-        candidates |= {Path(p) for p in sys.path if p and ("site-packages" in p or "dist-packages" in p)}
-        resolved = sorted({c.resolve() for c in candidates if c.is_dir()})
-        kept: list[Path] = []
-        for path in resolved:
-            if path == Path("/") or path.is_relative_to("/usr") or any(path.is_relative_to(k) for k in kept):
-                continue
-            kept.append(path)
-        return kept
 
     def _environment(self, limits: Limits, workdir: str | None) -> dict[str, str]:
         home = "/tmp/work" if self.use_bwrap else workdir
@@ -247,11 +229,49 @@ class LocalSandbox(Sandbox):
             "PYTHONPATH": package_root, "PYTHONDONTWRITEBYTECODE": "1", "PYTHONUNBUFFERED": "1",
             "OMP_NUM_THREADS": str(limits.threads), "MKL_NUM_THREADS": str(limits.threads),
             "MPLBACKEND": "Agg",
+            # ask NVML whether there is a GPU: CUDA itself, once initialised, cannot be forked
+            "PYTORCH_NVML_BASED_CUDA_CHECK": "1",
         }
         for passthrough in ("CUDA_VISIBLE_DEVICES", "NVIDIA_VISIBLE_DEVICES"):
             if passthrough in os.environ:
                 env[passthrough] = os.environ[passthrough]
         return env
+
+
+@dataclass
+class HostView:
+    """What a sandbox shows of this machine: symlinks (target, path) and read-only mounts
+    (source, destination, optional). Nothing else exists inside."""
+
+    links: list[tuple[str, str]]
+    mounts: list[tuple[str, str, bool]]
+
+
+def host_view(python: str, readonly_dirs: tuple[Path, ...] = ()) -> HostView:
+    links, mounts = [], []
+    for path in SYSTEM_DIRS:
+        if os.path.islink(path):
+            links.append((os.readlink(path), path))
+        elif os.path.isdir(path):
+            mounts.append((path, path, False))
+    mounts += [(path, path, True) for path in ETC_FILES]
+    mounts += [(str(path), str(path), False) for path in python_dirs(python)]
+    mounts.append((str(PACKAGE_DIR), f"{SANDBOX_PACKAGE_ROOT}/autograder", False))
+    mounts += [(str(path), str(path), False) for path in readonly_dirs]
+    return HostView(links, mounts)
+
+
+def python_dirs(python: str) -> list[Path]:
+    """The Python installation, the virtual environment and its site-packages."""
+    candidates = {Path(sys.prefix), Path(sys.base_prefix), Path(python).resolve().parent.parent}
+    candidates |= {Path(p) for p in sys.path if p and ("site-packages" in p or "dist-packages" in p)}
+    resolved = sorted({c.resolve() for c in candidates if c.is_dir()})
+    kept: list[Path] = []
+    for path in resolved:
+        if path == Path("/") or path.is_relative_to("/usr") or any(path.is_relative_to(k) for k in kept):
+            continue
+        kept.append(path)
+    return kept
 
 
 class Zygote:

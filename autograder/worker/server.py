@@ -18,7 +18,7 @@ def main(argv: list[str]) -> int:
         from autograder.worker.zygote import run_zygote
 
         return run_zygote(options.threads, options.control_fd)
-    channel_in, channel_out = _take_channel()
+    channel_in, channel_out = _connect(options.connect) if options.connect else _take_channel()
     if options.uid is not None:
         _drop_privileges(options.uid)
     import torch  # imported after the channel is safe, so a slow import is ours alone
@@ -37,10 +37,10 @@ def introduce_and_serve(channel_in: int, channel_out: int, memory_mib: int) -> i
     from autograder.worker.session import serve
 
     _limit_memory(memory_mib)
-    cuda = torch.cuda.is_available()
+    cuda = torch.cuda.is_available()  # through NVML (see the sandbox's environment): CUDA stays untouched
     framing.write_frame(channel_out, Ready(
         python=platform.python_version(), torch=torch.__version__, cuda=cuda,
-        device_name=torch.cuda.get_device_name(0) if cuda else "cpu",
+        device_name=f"cuda ({torch.cuda.device_count()} GPU)" if cuda else "cpu",
     ))
     serve(framing.FrameReader(channel_in), channel_out)
     return 0
@@ -53,6 +53,7 @@ def _parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--uid", type=int, default=None)
     parser.add_argument("--zygote", action="store_true", help="start workers by forking (batch grading)")
     parser.add_argument("--control-fd", type=int, default=3, help="the zygote's control socket")
+    parser.add_argument("--connect", help="talk to the judge on this Unix socket instead of stdin/stdout")
     return parser.parse_args(argv)
 
 
@@ -67,6 +68,23 @@ def _take_channel() -> tuple[int, int]:
         os.set_inheritable(fd, False)
     sys.stdin = open(0, closefd=False)
     return channel_in, channel_out
+
+
+def _connect(path: str) -> tuple[int, int]:
+    """The channel as a Unix socket mounted into a container; stdout goes to stderr (the log)."""
+    import socket
+
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    sock.connect(path)
+    channel = sock.detach()
+    devnull = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(devnull, 0)
+    os.close(devnull)
+    os.dup2(2, 1)
+    os.set_inheritable(channel, False)
+    sys.stdin = open(0, closefd=False)
+    os.chdir(os.environ.get("HOME", "/tmp"))
+    return channel, os.dup(channel)
 
 
 def _drop_privileges(uid: int) -> None:

@@ -24,7 +24,7 @@ import torch
 from pydantic import TypeAdapter
 
 from autograder.probes.errors import describe_exception
-from autograder.probes.run import Prober, time_limit
+from autograder.probes.run import Prober, leave_if_forked, time_limit
 from autograder.protocol import codec, framing
 from autograder.protocol.messages import (
     Bye, CaseDone, CaseFailed, CellDone, ErrorInfo, Request, RunCase, RunCell,
@@ -37,6 +37,7 @@ CHILD_GRACE_SECONDS = 2.0
 
 def serve(reader: framing.FrameReader, channel_out: int) -> None:
     namespace = fresh_namespace()
+    owner = os.getpid()
     checker: Checker | None = None
     in_process: Prober | None = None
     for request, header, payload in _requests(reader):
@@ -45,13 +46,20 @@ def serve(reader: framing.FrameReader, channel_out: int) -> None:
         if isinstance(request, RunCell):
             if checker is not None:
                 checker = checker.stop()
-            frame = framing.encode_frame(run_cell(namespace, request))
+            frame = framing.encode_frame(run_cell(namespace, request, owner))
         elif can_fork():
             if checker is None or checker.group != request.group or not checker.usable:
                 if checker is not None:
                     checker.stop()
-                checker = Checker.fork(namespace, request.group, reader.fd, channel_out)
-            frame = checker.forward(request, header, payload)
+                try:
+                    checker = Checker.fork(namespace, request.group, reader.fd, channel_out)
+                except OSError:  # no process left to fork (the notebook used them up)
+                    checker = None
+            if checker is not None:
+                frame = checker.forward(request, header, payload)
+            else:
+                in_process = in_process or Prober(namespace)
+                frame = framing.encode_frame(*run_case(in_process, request, payload))
         else:
             in_process = in_process or Prober(namespace)
             frame = framing.encode_frame(*run_case(in_process, request, payload))
@@ -66,7 +74,7 @@ def can_fork() -> bool:
     return not torch.cuda.is_initialized()
 
 
-def run_cell(namespace: dict, request: RunCell) -> CellDone:
+def run_cell(namespace: dict, request: RunCell, owner: int) -> CellDone:
     filename = f"<cell {request.index}>"
     linecache.cache[filename] = (len(request.source), None, request.source.splitlines(True), filename)
     started = time.perf_counter()
@@ -82,8 +90,23 @@ def run_cell(namespace: dict, request: RunCell) -> CellDone:
         with time_limit(request.timeout):
             exec(code, namespace)  # noqa: S102 - this is the worker's job, inside the sandbox
     except BaseException as exc:  # noqa: BLE001 - a cell may raise anything, SystemExit included
+        leave_if_forked(owner)
         error = describe_exception(exc)
+    leave_if_forked(owner)
+    _reap_strays()
     return CellDone(index=request.index, error=error, seconds=time.perf_counter() - started)
+
+
+def _reap_strays() -> None:
+    """Collect children the notebook's code forked and left: as zombies they would use up
+    the process limit. (No checking process exists while cells run.)"""
+    while True:
+        try:
+            pid, _ = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            return
 
 
 def run_case(prober: Prober, request: RunCase, payload: bytes) -> tuple[CaseDone, bytes]:
