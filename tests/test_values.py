@@ -306,4 +306,4 @@ def test_every_message_is_a_single_line():
 def test_long_strings_are_shortened_in_messages():
     message = compare("x" * 500, "y" * 500)
     assert message is not None and len(message) < 160
-    assert math.isclose(len(message), len("expected , got ") + 2 * 60, abs_tol=4)
+    assert "'xxxxxxxxxx" in message and "'yyyyyyyyyy" in message

@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict
 from autograder.checks.context import CaseContext
 from autograder.checks.values import Policy, Tolerance, compare, kind_of
 from autograder.protocol.codec import TensorData
+from autograder.protocol.text import short_message
 
 HASH_PREFIX = "sha256:"
 
@@ -120,5 +121,4 @@ def hash_leaves(rule: AnswerRule, value: Any) -> Any:
 
 
 def _short(value: Any) -> str:
-    text = repr(value)
-    return text if len(text) <= 40 else text[:37] + "..."
+    return short_message(repr(value), 40)  # the value may have been set while hidden inputs were around

@@ -15,6 +15,7 @@ from typing import Any
 import torch
 
 from autograder.protocol.codec import Handle, Opaque, TensorData
+from autograder.protocol.text import short_message
 
 # (rtol, atol) per dtype; the catalogue's defaults for float32 and float64.
 TOLERANCES: dict[torch.dtype, tuple[float, float]] = {
@@ -151,7 +152,7 @@ def _compare_dict(expected, actual, tol, policy, path) -> str | None:
         return f"the dict{_at(path)} has no key {missing[0]!r}"
     extra = [k for k in actual if k not in expected]
     if extra:
-        return f"the dict{_at(path)} has an unexpected key {extra[0]!r}"
+        return f"the dict{_at(path)} has an unexpected key {short_message(repr(extra[0]), 40)}"
     for key in expected:
         difference = _compare(expected[key], actual[key], tol, policy, f"{path}[{key!r}]")
         if difference:
@@ -269,5 +270,4 @@ def _show(value: Any, digits: int = 6) -> str:
         return kind_of(value)
     if isinstance(value, torch.dtype):
         return _dtype(value)
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
+    return short_message(repr(value), 60)  # a returned string may carry a hidden input

@@ -8,6 +8,7 @@ bounded; after that every remaining case fails with the reason.
 
 from __future__ import annotations
 
+import secrets
 import time
 from dataclasses import dataclass
 
@@ -67,9 +68,11 @@ class WorkerSession:
             self._startup_seconds += time.monotonic() - started
         timeout = max(min(timeout, self.deadline - time.monotonic()), 0.5)
         payload = codec.Encoder().payload() if not tensors else _payload(steps, tensors)
+        nonce = secrets.token_hex(8)
         try:
-            worker.send(RunCase(steps=steps, seed=seed, timeout=timeout, group=group), payload)
+            worker.send(RunCase(steps=steps, seed=seed, timeout=timeout, group=group, nonce=nonce), payload)
             reply, reply_payload = worker.receive(time.monotonic() + timeout + GRACE_SECONDS)
+            _check_nonce(reply, nonce)
         except framing.Timeout:
             self._retire(kill=True)
             return Observed([], failure=f"did not finish within {timeout:g} s", fatal=True)
@@ -159,9 +162,11 @@ class WorkerSession:
             return True
         worker = self._worker
         timeout = max(min(self.limits.cell_seconds, self.deadline - time.monotonic()), 0.5)
+        nonce = secrets.token_hex(8)
         try:
-            worker.send(RunCell(index=info.cell.number, source=info.python, timeout=timeout))
+            worker.send(RunCell(index=info.cell.number, source=info.python, timeout=timeout, nonce=nonce))
             reply, _ = worker.receive(time.monotonic() + timeout + GRACE_SECONDS)
+            _check_nonce(reply, nonce)
         except framing.Timeout:
             self._retire(kill=True)
             self._note(info, f"did not finish within {timeout:g} s, so it was stopped and left out", fatal=True)
@@ -231,3 +236,8 @@ def _collect_keys(value: V.Value, keys: set[str]) -> None:
     elif isinstance(value, V.DictV):
         for item in value.values:
             _collect_keys(item, keys)
+
+
+def _check_nonce(reply, nonce: str) -> None:
+    if getattr(reply, "nonce", None) != nonce:
+        raise framing.ProtocolError("a reply to a request the grader did not send")

@@ -7,6 +7,7 @@ import re
 import traceback
 
 from autograder.protocol.messages import ErrorInfo
+from autograder.protocol.text import short_message
 
 CELL_PREFIX = "<cell "
 
@@ -16,20 +17,6 @@ class StepTimeout(BaseException):
 
 
 _MEMORY_PATTERNS = ("can't allocate memory", "not enough memory", "out of memory", "cannot allocate memory")
-_TENSOR_REPR = re.compile(r"tensor\(\[.*", re.DOTALL)
-_LONG_NUMBERS = re.compile(r"(?:[-+]?\d[\d.e+-]*[,\s]+){8,}")
-
-
-def short_message(text: str, limit: int = 300) -> str:
-    """The first line of an error message, without printed tensors or long number lists.
-
-    Error text from a student's function may contain a hidden input (a student who
-    raises `ValueError(f"bad {X}")`); printed tensors and runs of numbers are cut out.
-    """
-    first = text.strip().splitlines()[0] if text.strip() else ""
-    first = _TENSOR_REPR.sub("tensor(...)", first)
-    first = _LONG_NUMBERS.sub("... ", first)
-    return first if len(first) <= limit else first[: limit - 3] + "..."
 
 
 def classify(exc: BaseException) -> str:

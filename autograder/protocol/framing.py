@@ -51,7 +51,10 @@ def write_frame(fd: int, message: BaseModel, payload: bytes = b"") -> None:
 def write_all(fd: int, data: bytes) -> None:
     view = memoryview(data)
     while view:
-        written = os.write(fd, view)
+        try:
+            written = os.write(fd, view)
+        except (BrokenPipeError, ConnectionResetError):
+            raise PeerClosed("the other side closed the channel") from None
         view = view[written:]
 
 
@@ -91,7 +94,10 @@ class FrameReader:
             ready, _, _ = select.select([self.fd], [], [], remaining)
             if not ready:
                 raise Timeout()
-        chunk = os.read(self.fd, max(65536, min(wanted, 16 * 2**20)))
+        try:
+            chunk = os.read(self.fd, max(65536, min(wanted, 16 * 2**20)))
+        except ConnectionResetError:  # a container's socket, reset as the container died
+            chunk = b""
         if not chunk:
             raise PeerClosed("the other side closed the channel")
         self._buffer += chunk

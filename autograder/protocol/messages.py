@@ -8,11 +8,19 @@ from __future__ import annotations
 
 from typing import Annotated, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
+from autograder.protocol.text import short_message, type_name
 from autograder.protocol.values import Value
 
 MAX_MESSAGE = 2000
+# a fresh random token per request, echoed by its reply: a frame that student code wrote
+# ahead of time (or left behind) cannot pass for the answer to a later request
+Nonce = Annotated[str, Field(max_length=64)]
+
+# text written by the worker: scrubbed again on the judge's side (see protocol/text.py)
+WorkerText = Annotated[str, Field(max_length=MAX_MESSAGE), AfterValidator(short_message)]
+TypeName = Annotated[str, Field(max_length=200), AfterValidator(type_name)]
 
 
 class _M(BaseModel):
@@ -70,9 +78,9 @@ ErrorKind = Literal["error", "not_implemented", "memory", "timeout", "missing", 
 
 class ErrorInfo(_M):
     kind: ErrorKind = "error"
-    type: str = Field(default="Exception", max_length=200)
-    classes: list[str] = Field(default_factory=list, max_length=32)
-    message: str = Field(default="", max_length=MAX_MESSAGE)
+    type: TypeName = "Exception"
+    classes: list[TypeName] = Field(default_factory=list, max_length=32)
+    message: WorkerText = ""
     line: int | None = None
 
 
@@ -110,6 +118,7 @@ class RunCell(_M):
     index: int
     source: str = Field(max_length=2_000_000)
     timeout: float
+    nonce: Nonce = ""
 
 
 class RunCase(_M):
@@ -120,6 +129,7 @@ class RunCase(_M):
     seed: int
     timeout: float
     group: str = Field(default="", max_length=64)
+    nonce: Nonce = ""
 
 
 class Bye(_M):
@@ -144,11 +154,13 @@ class CellDone(_M):
     index: int
     error: ErrorInfo | None = None
     seconds: float = 0.0
+    nonce: Nonce = ""
 
 
 class CaseDone(_M):
     kind: Literal["case_done"] = "case_done"
     outcomes: list[StepOutcome] = Field(max_length=1000)
+    nonce: Nonce = ""
 
 
 class CaseFailed(_M):
@@ -156,7 +168,8 @@ class CaseFailed(_M):
 
     kind: Literal["case_failed"] = "case_failed"
     reason: Literal["timeout", "crashed"]
-    message: str = Field(default="", max_length=MAX_MESSAGE)
+    message: WorkerText = ""
+    nonce: Nonce = ""
 
 
 Reply = Annotated[Union[Ready, CellDone, CaseDone, CaseFailed], Field(discriminator="kind")]

@@ -12,12 +12,19 @@ from __future__ import annotations
 import math
 from typing import Annotated, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+from autograder.protocol.text import short_message, type_name
+
 
 MAX_DEPTH = 32
 MAX_ITEMS = 200_000
 MAX_STR = 100_000
 MAX_REPR = 200
+
+# written by a process that may have run student code: scrubbed when parsed (protocol/text.py)
+TypeName = Annotated[str, Field(max_length=200), AfterValidator(type_name)]
+Summary = Annotated[str, Field(max_length=MAX_REPR), AfterValidator(lambda s: short_message(s, MAX_REPR))]
 
 
 class _V(BaseModel):
@@ -120,15 +127,15 @@ class HandleV(_V):
 
     t: Literal["handle"] = "handle"
     name: str = Field(max_length=64)
-    type_name: str = Field(default="", max_length=200)
+    type_name: TypeName = ""
 
 
 class OpaqueV(_V):
     """Something the encoder does not transport: only its type and a short repr."""
 
     t: Literal["opaque"] = "opaque"
-    type_name: str = Field(max_length=200)
-    summary: str = Field(default="", max_length=MAX_REPR)
+    type_name: TypeName
+    summary: Summary = ""
 
 
 Value = Annotated[

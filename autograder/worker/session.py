@@ -12,7 +12,7 @@ initialised CUDA), checks run in this process instead.
 
 from __future__ import annotations
 
-from builtins import BaseException, OSError, compile, exec, isinstance, len  # noqa: A004
+from builtins import BaseException, OSError, compile, exec, isinstance, len, range  # noqa: A004
 import linecache
 import os
 import signal
@@ -25,6 +25,7 @@ from pydantic import TypeAdapter
 
 from autograder.probes.errors import describe_exception
 from autograder.probes.run import Prober, leave_if_forked, time_limit
+from autograder.sandbox.process import descendants
 from autograder.protocol import codec, framing
 from autograder.protocol.messages import (
     Bye, CaseDone, CaseFailed, CellDone, ErrorInfo, Request, RunCase, RunCell,
@@ -81,7 +82,7 @@ def run_cell(namespace: dict, request: RunCell, owner: int) -> CellDone:
     try:
         code = compile(request.source, filename, "exec")
     except SyntaxError as exc:
-        return CellDone(index=request.index, error=ErrorInfo(
+        return CellDone(index=request.index, nonce=request.nonce, error=ErrorInfo(
             type="SyntaxError", classes=["SyntaxError", "Exception"], message=f"{exc.msg} (line {exc.lineno})",
             line=exc.lineno,
         ))
@@ -93,8 +94,26 @@ def run_cell(namespace: dict, request: RunCell, owner: int) -> CellDone:
         leave_if_forked(owner)
         error = describe_exception(exc)
     leave_if_forked(owner)
+    if error is not None:
+        _stop_children()
     _reap_strays()
-    return CellDone(index=request.index, error=error, seconds=time.perf_counter() - started)
+    return CellDone(index=request.index, error=error, seconds=time.perf_counter() - started, nonce=request.nonce)
+
+
+def _stop_children() -> None:
+    """A cell that failed or ran out of time leaves nothing running: processes it forked
+    (a fork bomb's survivors) would otherwise compete with the checks for the CPU.
+    Children of a cell that succeeded are left alone (a DataLoader's workers)."""
+    for _ in range(50):  # a fork bomb refills as it is emptied
+        children = [pid for pid in descendants(os.getpid()) if pid != os.getpid()]
+        if not children:
+            return
+        for pid in children:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
+        _reap_strays()
 
 
 def _reap_strays() -> None:
@@ -112,7 +131,7 @@ def _reap_strays() -> None:
 def run_case(prober: Prober, request: RunCase, payload: bytes) -> tuple[CaseDone, bytes]:
     tensors = codec.load_payload(payload, framing.MAX_PAYLOAD)
     outcomes, encoder = prober.run_case(request.steps, request.seed, tensors, request.timeout)
-    return CaseDone(outcomes=outcomes), encoder.payload()
+    return CaseDone(outcomes=outcomes, nonce=request.nonce), encoder.payload()
 
 
 class Checker:
@@ -148,9 +167,10 @@ class Checker:
             return framing.raw_frame(reply_header, reply_payload)
         except framing.Timeout:
             self._kill()
-            failed = CaseFailed(reason="timeout", message=f"did not finish within {request.timeout:g} s")
+            failed = CaseFailed(reason="timeout", message=f"did not finish within {request.timeout:g} s",
+                                nonce=request.nonce)
         except (framing.ProtocolError, OSError):
-            failed = CaseFailed(reason="crashed", message=self._ended())
+            failed = CaseFailed(reason="crashed", message=self._ended(), nonce=request.nonce)
         return framing.encode_frame(failed)
 
     def stop(self) -> None:
