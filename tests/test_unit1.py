@@ -126,3 +126,25 @@ def test_public_checks_store_answers_only_as_hashes(public_unit1):
             leaves = stored.values() if isinstance(stored, dict) else [stored]
             assert all(isinstance(v, str) and v.startswith("sha256:") for v in leaves), stored
     assert answers == 6
+
+
+SHORTCUTS = {
+    # always raises the right exception: passes "integer input" without doing the work
+    "u1.3.q1": "def negatives_to_inf(X):\n    raise TypeError('no')\n",
+    # returns its input: a view that shares memory, but not the odd-index elements
+    "u1.3.q2": "def odd_index_slice(X, shape=(2, 5, 10)):\n    return X\n",
+    # a constant: the same result for the same generator, and no loop
+    "u1.2.q1": "def make_uniform_batch(n=100, generator=None):\n    return torch.zeros(n, 2, 2)\n",
+}
+
+
+def test_side_checks_earn_nothing_while_the_values_are_wrong(module_grade, solution_unit1, hidden_unit1):
+    notebook = append_after_exercises(solution_unit1, SHORTCUTS)
+    result = module_grade(notebook, hidden_unit1, only=list(SHORTCUTS))
+    raises = check_result(result, "u1.3.q1", "integer input")
+    assert not raises.passed and "not credited until its 'values' check passes" in raises.message
+    assert not check_result(result, "u1.3.q2", "a view, not a copy").passed
+    assert not check_result(result, "u1.2.q1", "batch uses the generator").passed
+    assert exercise(result, "u1.3.q1").points == 0 and exercise(result, "u1.3.q2").points == 0
+    # the rest of u1.2.q1 (statistics, speed, answer) is right and keeps its points
+    assert check_result(result, "u1.2.q1", "no loop over matrices").passed

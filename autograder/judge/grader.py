@@ -113,6 +113,7 @@ def _grade_exercise(info: ExerciseInfo, located: ExerciseCells, cells: list[Cell
             points=0.0 if message else round(max_points, 4), max_points=round(max_points, 4),
             passed=message is None, message=message or "",
         ))
+    _withhold_secondary_credit(result, prepared)
     earned = sum(c.weight for c in result.checks if c.passed)
     result.points = round(info.points * earned / total_weight, 4)
     numbers = {cells[i].cell.number for i in located.needed}
@@ -120,6 +121,31 @@ def _grade_exercise(info: ExerciseInfo, located: ExerciseCells, cells: list[Cell
     _summarise(result)
     result.seconds = round(time.monotonic() - started, 3)
     return result
+
+
+# checks of how a function behaves besides its results: `return X` is fast, loop-free and
+# leaves its input alone; a constant is reproducible; a function that always raises passes
+# every "raises" check
+SECONDARY_KINDS = ("perf", "source", "memory", "raises")
+SECONDARY_PROPERTIES = ("results_equal", "results_differ")
+
+
+def is_secondary(rule) -> bool:
+    return rule.kind in SECONDARY_KINDS or (rule.kind == "property" and rule.name in SECONDARY_PROPERTIES)
+
+
+def _withhold_secondary_credit(result: ExerciseResult, prepared: list[PreparedCheck]) -> None:
+    """A secondary check of an artifact earns its points only when every other check of
+    that artifact (its values, gradients, properties) passed as well."""
+    plans = [check.plan for check in prepared]
+    for check, plan in zip(result.checks, plans):
+        if not is_secondary(plan.rule) or not check.passed:
+            continue
+        wrong = [c for c, p in zip(result.checks, plans)
+                 if p.artifact == plan.artifact and not is_secondary(p.rule) and not c.passed]
+        if wrong:
+            check.passed, check.points = False, 0.0
+            check.message = f"{plan.artifact}: not credited until its {wrong[0].name!r} check passes"
 
 
 class ExerciseClock:
