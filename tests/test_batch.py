@@ -12,6 +12,7 @@ import signal
 import subprocess
 import sys
 import time
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -219,6 +220,44 @@ def test_zip_with_unsafe_paths_is_extracted_safely(tmp_path):
     _, submissions = discover(archive, "unit1", tmp_path / "work")
     assert [s.student for s in submissions] == ["alice"]
     assert not (tmp_path / "escaped.ipynb").exists() and not Path("/abs/escaped.ipynb").exists()
+
+
+def test_links_and_damaged_zips_cost_only_their_own_row(tmp_path):
+    """A symbolic link could make the judge grade the reference as a student's work; a
+    damaged zip in one folder must not stop the batch."""
+    source = tmp_path / "class"
+    (source / "honest").mkdir(parents=True)
+    (source / "honest" / "unit1.ipynb").write_bytes((ROOT / "assignments/unit1/unit1.ipynb").read_bytes())
+    (source / "linker").mkdir()
+    (source / "linker" / "unit1.ipynb").symlink_to(ROOT / "solutions/unit1/unit1.ipynb")
+    (source / "folderlink").symlink_to(ROOT / "solutions" / "unit1", target_is_directory=True)
+    (source / "zipper").mkdir()
+    damaged = io.BytesIO()
+    with zipfile.ZipFile(damaged, "w") as zf:
+        zf.writestr("unit1.ipynb", (ROOT / "assignments/unit1/unit1.ipynb").read_text())
+    data = bytearray(damaged.getvalue())
+    data[100:140] = b"x" * 40  # inside the stored notebook: its checksum no longer matches
+    (source / "zipper" / "unit1.zip").write_bytes(bytes(data))
+    _, submissions = discover(source, "unit1", tmp_path / "work")
+    by_student = {s.student: s for s in submissions}
+    assert set(by_student) == {"honest", "linker", "folderlink", "zipper"}
+    assert by_student["honest"].notebook is not None
+    for student in ("linker", "folderlink"):
+        assert by_student[student].notebook is None and "symbolic link" in by_student[student].problem
+    assert by_student["zipper"].notebook is None and "cannot be unpacked" in by_student["zipper"].problem
+
+
+def test_gradebook_cells_cannot_start_a_formula():
+    from autograder.report.gradebook import Row, grades_csv, moodle_csv
+    from autograder.report.models import NotebookResult
+
+    result = NotebookResult(unit="unit1", notebook="x.ipynb", mode="hidden", status="not-gradable",
+                            message="=HYPERLINK(\"http://evil\")")
+    row = Row(student="-cmd", name="=cmd|' /C calc'!A0", lms_id="@SUM(1)", result=result)
+    for text in (grades_csv([row], []), moodle_csv([row])):
+        cells = [cell for line in csv.reader(io.StringIO(text)) for cell in line]
+        assert not [c for c in cells if c[:1] in ("=", "+", "-", "@")], cells
+        assert "'=cmd|' /C calc'!A0" in cells
 
 
 @pytest.mark.parametrize("lms", ["moodle", "canvas"])

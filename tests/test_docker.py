@@ -1,8 +1,7 @@
 """The docker backend for real: containers, limits, hostile submissions, clean-up.
 
-No registry is reachable in CI, so the test image is empty (imported from an empty tar)
-and this machine's Python and package are mounted into it read-only (`host_python`).
-Skipped when no Docker daemon answers; .ci/run installs and starts one.
+Skipped when no Docker daemon answers; .ci/run installs and starts one. The test image is
+described in dockerhost.py.
 """
 
 from __future__ import annotations
@@ -15,29 +14,17 @@ import shutil
 import signal
 import subprocess
 import sys
-import tarfile
 import time
 from pathlib import Path
 
 import pytest
 
 from conftest import ROOT, exercise, with_code
+from dockerhost import IMAGE, docker_client, docker_settings, import_test_image
 
 docker = pytest.importorskip("docker")
 
-IMAGE = "autograder-test-host:latest"
-
-
-def _client():
-    try:
-        client = docker.from_env(timeout=30)
-        client.ping()
-        return client
-    except Exception:  # noqa: BLE001
-        return None
-
-
-CLIENT = _client()
+CLIENT = docker_client()
 pytestmark = pytest.mark.skipif(CLIENT is None, reason="no Docker daemon (.ci/run starts one)")
 
 
@@ -51,10 +38,7 @@ def ours(judge_pid: int | None = None) -> list:
 
 @pytest.fixture(scope="module")
 def image() -> str:
-    empty = io.BytesIO()
-    tarfile.open(fileobj=empty, mode="w").close()
-    CLIENT.api.import_image_from_data(empty.getvalue(), repository=IMAGE.split(":")[0], tag="latest")
-    return IMAGE
+    return import_test_image(CLIENT)
 
 
 @pytest.fixture(scope="module")
@@ -73,7 +57,7 @@ def docker_course(tmp_path_factory, image) -> Path:
     shutil.copytree(ROOT / "solutions", root / "solutions")
     shutil.copytree(ROOT / "assignments", root / "assignments")
     text = (ROOT / "grader.toml").read_text()
-    text = text.replace('backend = "local"', f'backend = "docker"\nimage = "{image}"\nhost_python = true\nprestart = 1')
+    text = docker_settings(text, image)
     for key, value in {"cell_seconds": 3, "exercise_seconds": 15, "memory_mib": 512}.items():
         text = re.sub(rf"(?m)^{key} = .*$", f"{key} = {value}", text)
     (root / "grader.toml").write_text(text)

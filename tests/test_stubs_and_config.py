@@ -287,3 +287,10 @@ def test_unreadable_config(tmp_path):
     with pytest.raises(ConfigError) as caught:
         load_config(path)
     assert str(caught.value) == f"{path}: cannot be read (No such file or directory)"
+
+
+@pytest.mark.parametrize("user,says", [("0:0", "must not run as root"), ("1000:0", "must not run as root"),
+                                       ("root", "numeric uid:gid")])
+def test_docker_user_is_never_root(tmp_path, user, says):
+    message = config_error(tmp_path, VALID + f'\n[sandbox]\nbackend = "docker"\nuser = "{user}"\n')
+    assert "sandbox.user" in message and says in message

@@ -33,6 +33,9 @@ MAX_ZIP_BYTES = 4 * 2**30
 MAX_MEMBER_BYTES = 256 * 2**20
 
 
+LINKED = "the notebook is a symbolic link, which is not graded: submit the file itself"
+
+
 class IngestError(Exception):
     """The submissions cannot be read at all (not a folder or zip, a broken zip)."""
 
@@ -56,6 +59,7 @@ class _Entry:
     lms_id: str
     path: Path
     late: bool = False
+    problem: str = ""       # why this entry holds no notebook (a damaged zip)
 
 
 def discover(source: Path, unit: str, workdir: Path) -> tuple[str, list[Submission]]:
@@ -148,22 +152,29 @@ def _entries(folder: Path, unit: str, workdir: Path) -> tuple[str, list[_Entry],
     for child in sorted(folder.iterdir()):
         if child.name in IGNORED or child.name.startswith("."):
             continue
+        if child.is_dir() and child.is_symlink():
+            layouts.add("folders")
+            empty.append(_Entry(f"dir:{child.name}", child.name, "", child,
+                                problem="the submission folder is a symbolic link, which is not graded"))
+            continue
         if child.is_dir():
             moodle = MOODLE_FOLDER.match(child.name)
             name = moodle["name"] if moodle else child.name
             key = f"moodle:{moodle['id']}" if moodle else f"dir:{child.name}"
             layouts.add("moodle" if moodle else "folders")
-            found = _notebooks_in(child, workdir / "nested" / child.name)
+            found, problem = _notebooks_or_problem(lambda: _notebooks_in(child, workdir / "nested" / child.name))
+            if not found and not problem and any(_linked(p, child) for p in child.rglob("*.ipynb")):
+                problem = LINKED
             target = entries if found else empty
             for path in found or [child]:
-                target.append(_Entry(key, name, moodle["id"] if moodle else "", path))
+                target.append(_Entry(key, name, moodle["id"] if moodle else "", path, problem=problem))
             continue
         if child.suffix == ".zip" and zipfile.is_zipfile(child):
             nested = workdir / "nested" / child.stem
-            extract_zip(child, nested)
-            found = _notebooks_in(nested, workdir / "nested2" / child.stem)
+            found, problem = _notebooks_or_problem(
+                lambda: (extract_zip(child, nested), _notebooks_in(nested, workdir / "nested2" / child.stem))[1])
             for path in found or [child]:
-                (entries if found else empty).append(_Entry(f"file:{child.stem}", child.stem, "", path))
+                (entries if found else empty).append(_Entry(f"file:{child.stem}", child.stem, "", path, problem=problem))
             layouts.add("flat")
             continue
         for pattern, kind in ((MOODLE_FILE, "moodle"), (CANVAS_FILE, "canvas")):
@@ -185,15 +196,34 @@ def _entries(folder: Path, unit: str, workdir: Path) -> tuple[str, list[_Entry],
     return layout, entries, empty
 
 
+def _notebooks_or_problem(find) -> tuple[list[Path], str]:
+    """One student's damaged zip is that student's problem, not the batch's."""
+    try:
+        return find(), ""
+    except IngestError as exc:
+        return [], f"the submission cannot be unpacked: {exc}"
+
+
 def _notebooks_in(folder: Path, nested_work: Path) -> list[Path]:
+    # a symbolic link could point at another student's notebook or at the solutions
     found = [p for p in folder.rglob("*.ipynb")
-             if not any(part in IGNORED for part in p.relative_to(folder).parts)]
+             if not any(part in IGNORED for part in p.relative_to(folder).parts) and not _linked(p, folder)]
     if not found:
         for archive in folder.rglob("*.zip"):
             if zipfile.is_zipfile(archive):
                 extract_zip(archive, nested_work / archive.stem)
                 found += list((nested_work / archive.stem).rglob("*.ipynb"))
     return sorted(p for p in found if ".ipynb_checkpoints" not in p.parts)
+
+
+def _linked(path: Path, top: Path) -> bool:
+    """Whether `path`, or a folder between `top` and it, is a symbolic link."""
+    current = path
+    while current != top and current != current.parent:
+        if current.is_symlink():
+            return True
+        current = current.parent
+    return False
 
 
 def _group(entries: list[_Entry], empty: list[_Entry], unit: str) -> list[Submission]:
@@ -207,10 +237,13 @@ def _group(entries: list[_Entry], empty: list[_Entry], unit: str) -> list[Submis
         student = _unique(_slug(first.name, first.lms_id), used)
         submission = Submission(student=student, name=first.name, lms_id=first.lms_id,
                                 late=any(e.late for e in group))
-        notebooks = [e.path for e in group if e.path.suffix == ".ipynb" and e.path.is_file()]
+        notebooks = [e.path for e in group if e.path.suffix == ".ipynb" and e.path.is_file() and not e.path.is_symlink()]
         submission.candidates = notebooks
         if not notebooks:
-            submission.problem = "no notebook (.ipynb) in the submission"
+            problems = [e.problem for e in group if e.problem]
+            linked = any(e.path.is_symlink() for e in group)
+            submission.problem = problems[0] if problems else (
+                LINKED if linked else "no notebook (.ipynb) in the submission")
         else:
             submission.notebook = choose(notebooks, unit)
             if len(notebooks) > 1:

@@ -45,7 +45,17 @@ class SandboxConfig(_C):
                             "fail unless it has them ('required')")
     cpus: float = Field(1.0, gt=0, description="docker backend: CPUs per container")
     prestart: int = Field(2, ge=0, description="docker backend: containers started ahead, to hide start-up time")
-    user: str = Field("65534:65534", description="docker backend: user:group the worker runs as (never root)")
+    user: str = Field("65534:65534", description="docker backend: numeric uid:gid the worker runs as (never root)")
+
+    @field_validator("user")
+    @classmethod
+    def _not_root(cls, value: str) -> str:
+        match = re.fullmatch(r"(\d+):(\d+)", value.strip())
+        if not match:
+            raise ValueError("write the user as numeric uid:gid, e.g. \"65534:65534\"")
+        if int(match[1]) == 0 or int(match[2]) == 0:
+            raise ValueError("student code must not run as root (uid or gid 0)")
+        return value.strip()
 
 
 class CourseConfig(_C):

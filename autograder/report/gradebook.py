@@ -19,6 +19,21 @@ class Row:
     result: NotebookResult
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+class _Writer:
+    """csv.writer whose text cells cannot start a spreadsheet formula: file and folder names
+    come from students, and a cell such as `=HYPERLINK(...)` would run in the TA's
+    spreadsheet. Such cells get a leading apostrophe, as spreadsheets themselves do."""
+
+    def __init__(self, out: io.StringIO):
+        self._writer = csv.writer(out, lineterminator="\n")
+
+    def writerow(self, cells: list) -> None:
+        self._writer.writerow([f"'{c}" if isinstance(c, str) and c.startswith(FORMULA_STARTS) else c for c in cells])
+
+
 def _points(value: float) -> str:
     return f"{value:.2f}".rstrip("0").rstrip(".") if value != int(value) else str(int(value))
 
@@ -35,7 +50,7 @@ def reason(result: NotebookResult) -> str:
 
 def grades_csv(rows: list[Row], exercise_ids: list[str]) -> str:
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = _Writer(out)
     writer.writerow(["student", "name", "lms_id", *exercise_ids, "total", "max", "status", "reason"])
     for row in rows:
         points = {e.id: _points(e.points) for e in row.result.exercises}
@@ -59,7 +74,7 @@ def feedback_comment(result: NotebookResult, limit: int = 1500) -> str:
 def moodle_csv(rows: list[Row]) -> str:
     """Moodle's grading worksheet, as accepted by "Upload grading worksheet"."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = _Writer(out)
     writer.writerow(["Identifier", "Full name", "Grade", "Maximum Grade", "Feedback comments"])
     for row in rows:
         identifier = f"Participant {row.lms_id}" if row.lms_id else ""
@@ -71,7 +86,7 @@ def moodle_csv(rows: list[Row]) -> str:
 def canvas_csv(rows: list[Row], assignment: str) -> str:
     """Canvas's gradebook import: the fixed leading columns, then the assignment."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = _Writer(out)
     writer.writerow(["Student", "ID", "SIS User ID", "SIS Login ID", "Section", assignment])
     max_score = max((r.result.max_score for r in rows), default=0)
     writer.writerow(["    Points Possible", "", "", "", "", _points(max_score)])

@@ -19,7 +19,9 @@ from __future__ import annotations
 import os
 import queue
 import shutil
+import secrets
 import socket
+import struct
 import sys
 import tempfile
 import threading
@@ -155,21 +157,26 @@ class DockerSandbox(Sandbox):
     def _run(self, limits: Limits) -> "DockerWorker":
         import docker
 
+        # The container's unprivileged user must reach the socket; nobody else may find it,
+        # replace it or fill the folder: the folder can be crossed but not listed or
+        # written, the name is random, the mount is read-only, and connect() checks that
+        # the peer runs in this container.
         folder = tempfile.mkdtemp(prefix="autograder-docker-")
-        os.chmod(folder, 0o777)  # the container's unprivileged user connects to the socket in it
+        os.chmod(folder, 0o711)
+        name = f"{secrets.token_hex(16)}.sock"
         listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        listener.bind(os.path.join(folder, "channel.sock"))
-        os.chmod(os.path.join(folder, "channel.sock"), 0o777)
-        listener.listen(1)
+        listener.bind(os.path.join(folder, name))
+        os.chmod(os.path.join(folder, name), 0o666)
+        listener.listen(4)
         python, volumes, environment = self._runtime(limits)
-        volumes[folder] = {"bind": SOCKET_DIR, "mode": "rw"}
+        volumes[folder] = {"bind": SOCKET_DIR, "mode": "ro"}
         device_requests = [docker.types.DeviceRequest(count=-1, capabilities=[["gpu"]])] if self.gpu else None
         memory = (limits.memory_mib + IMPORT_ALLOWANCE_MIB) * 2**20
         try:
             container = self.client.containers.run(
                 self.config.image,
                 entrypoint=[python, "-s", "-m", "autograder.worker"],
-                command=["--connect", f"{SOCKET_DIR}/channel.sock", "--memory-mib", str(limits.memory_mib),
+                command=["--connect", f"{SOCKET_DIR}/{name}", "--memory-mib", str(limits.memory_mib),
                          "--threads", str(limits.threads)],
                 detach=True, network_mode="none", read_only=True, user=self.config.user,
                 # no working_dir: Docker would create it over the tmpfs as 0755, owned by root
@@ -238,7 +245,9 @@ class DockerWorker(Worker):
         while True:
             try:
                 conn, _ = self.listener.accept()
-                break
+                if _runs_in(conn, self.container.id):
+                    break
+                conn.close()  # someone else on this machine found the socket
             except socket.timeout:
                 if time.monotonic() > deadline or not self.alive():
                     reason = self.output().strip().splitlines()[-3:]
@@ -344,3 +353,16 @@ def _pid_alive(pid: int) -> bool:
     except PermissionError:
         return True
     return True
+
+
+def _runs_in(conn: socket.socket, container_id: str) -> bool:
+    """Whether the process at the other end of `conn` runs in the container."""
+    creds = conn.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i"))
+    pid, _uid, _gid = struct.unpack("3i", creds)
+    if pid <= 0:  # the peer is in a PID namespace we cannot see into: nothing to compare
+        return True
+    try:
+        with open(f"/proc/{pid}/cgroup") as cgroups:
+            return container_id in cgroups.read()
+    except OSError:
+        return False
