@@ -31,7 +31,7 @@ class Student:
     full_marks: bool = False
 
 
-def _notebooks():
+def release_and_answers():
     student = nbformat.read(str(ROOT / "assignments/unit1/unit1.ipynb"), as_version=4)
     solution = nbformat.read(str(ROOT / "solutions/unit1/unit1.ipynb"), as_version=4)
     answers = {c.metadata.nbgrader["grade_id"]: MARKER.sub("", c.source) for c in solution.cells
@@ -42,7 +42,7 @@ def _notebooks():
 def submission(overrides: dict[str, str] | None = None, after: dict[str, str] | None = None) -> bytes:
     """The student release, answered correctly except for `overrides`; `after` adds a cell
     after an exercise's cell (where the cell must run, it is needed by that exercise)."""
-    student, answers = _notebooks()
+    student, answers = release_and_answers()
     nb = copy.deepcopy(student)
     cells = []
     for cell in nb.cells:
@@ -101,7 +101,7 @@ def make_class() -> list[Student]:
         add(f"endless{i}", "partial-failure", {"unit1.ipynb": submission(after={"u1.3.q1": ENDLESS})})
     for i in range(2):
         add(f"memory{i}", "partial-failure", {"unit1.ipynb": submission(after={"u1.3.q1": MEMORY})})
-    _, answers = _notebooks()
+    _, answers = release_and_answers()
     # the cells redefine the exercise's function, so the exercise needs them and they run
     add("flood", "graded", {"unit1.ipynb": submission(after={"u1.1.q1": FLOOD + answers["u1.1.q1"]})}, full=True)
     add("diskfill", "graded", {"unit1.ipynb": submission(after={"u1.1.q1": DISK + answers["u1.1.q1"]})}, full=True)
