@@ -43,19 +43,26 @@ def sandbox() -> LocalSandbox:
     return LocalSandbox(os.environ.get("AUTOGRADER_TEST_ISOLATION", "auto"))
 
 
-@pytest.fixture(scope="session")
-def hidden_unit1(course) -> HiddenCheckSet:
-    return HiddenCheckSet(course, "unit1")
+def _unit_fixtures(unit: str) -> dict:
+    """hidden_<unit>, public_<unit> and solution_<unit>: one per session."""
+
+    @pytest.fixture(scope="session", name=f"hidden_{unit}")
+    def hidden(course) -> HiddenCheckSet:
+        return HiddenCheckSet(course, unit)
+
+    @pytest.fixture(scope="session", name=f"public_{unit}")
+    def public(course) -> PublicCheckSet:
+        return PublicCheckSet(course.assignments / unit / "checks")
+
+    @pytest.fixture(scope="session", name=f"solution_{unit}")
+    def solution(course) -> nbformat.NotebookNode:
+        return read_notebook(course.solutions / unit / f"{unit}.ipynb")
+
+    return {f"hidden_{unit}": hidden, f"public_{unit}": public, f"solution_{unit}": solution}
 
 
-@pytest.fixture(scope="session")
-def public_unit1(course) -> PublicCheckSet:
-    return PublicCheckSet(course.assignments / "unit1" / "checks")
-
-
-@pytest.fixture(scope="session")
-def solution_unit1(course) -> nbformat.NotebookNode:
-    return read_notebook(course.solutions / "unit1" / "unit1.ipynb")
+for _unit in ("unit1", "unit2"):
+    globals().update(_unit_fixtures(_unit))
 
 
 @pytest.fixture

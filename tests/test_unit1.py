@@ -4,75 +4,12 @@ points of the check that names it, with the message it should give."""
 
 from __future__ import annotations
 
-import pytest
-
 from autograder.authoring.validate import append_after_exercises
-from autograder.exercises.loader import load_exercises
-from conftest import ROOT, check_result, exercise
+from conftest import check_result, exercise
+from unitcontract import contract
 
-SPECS = load_exercises(ROOT / "solutions" / "unit1" / "checks.py")
-IDS = [s.id for s in SPECS]
-MISTAKES = [(s.id, m) for s in SPECS for m in s.mistakes]
-
-
-@pytest.fixture(scope="module")
-def module_grade(course, sandbox, tmp_path_factory):
-    import nbformat
-
-    from autograder.judge.grader import GradingOptions, grade_notebook
-
-    folder = tmp_path_factory.mktemp("unit1")
-
-    def _grade(notebook, checkset, only=None):
-        path = notebook
-        if isinstance(notebook, nbformat.NotebookNode):
-            path = folder / f"nb-{len(list(folder.iterdir()))}.ipynb"
-            nbformat.write(notebook, str(path))
-        return grade_notebook(checkset, path, sandbox, GradingOptions(course.config.limits, only=only, seed=11))
-
-    return _grade
-
-
-@pytest.fixture(scope="module")
-def reference_results(module_grade, course, hidden_unit1, public_unit1):
-    notebook = course.solutions / "unit1" / "unit1.ipynb"
-    return {"hidden": module_grade(notebook, hidden_unit1), "public": module_grade(notebook, public_unit1)}
-
-
-@pytest.fixture(scope="module")
-def stub_results(module_grade, course, hidden_unit1, public_unit1):
-    notebook = course.assignments / "unit1" / "unit1.ipynb"
-    return {"hidden": module_grade(notebook, hidden_unit1), "public": module_grade(notebook, public_unit1)}
-
-
-@pytest.fixture(scope="module")
-def mistake_results(module_grade, solution_unit1, hidden_unit1):
-    """Round k appends the k-th mistake of every exercise (each exercise is graded alone)."""
-    results = {}
-    for k in range(max(len(s.mistakes) for s in SPECS)):
-        chosen = {s.id: s.mistakes[k] for s in SPECS if len(s.mistakes) > k}
-        notebook = append_after_exercises(solution_unit1, {i: m.code for i, m in chosen.items()})
-        graded = module_grade(notebook, hidden_unit1, only=list(chosen))
-        for exercise_id, mistake in chosen.items():
-            results[(exercise_id, mistake.name)] = graded
-    return results
-
-
-@pytest.mark.parametrize("mode", ["hidden", "public"])
-@pytest.mark.parametrize("exercise_id", IDS)
-def test_reference_scores_full_marks(reference_results, mode, exercise_id):
-    result = exercise(reference_results[mode], exercise_id)
-    assert result.points == result.max_points > 0, result.summary
-    assert result.status == "passed"
-
-
-@pytest.mark.parametrize("mode", ["hidden", "public"])
-@pytest.mark.parametrize("exercise_id", IDS)
-def test_stub_scores_zero_with_a_kind_message(stub_results, mode, exercise_id):
-    result = exercise(stub_results[mode], exercise_id)
-    assert result.points == 0
-    assert "not implemented yet" in result.summary or "has no answer yet" in result.summary, result.summary
-    assert "Traceback" not in result.summary
+# the fixtures and the contract tests (full marks, zero, mistakes) that every unit shares
+globals().update(contract("unit1"))
 
 
 def test_totals_and_manual_points(reference_results, stub_results):
@@ -80,17 +17,6 @@ def test_totals_and_manual_points(reference_results, stub_results):
     assert full.score == full.max_score == 95
     assert full.manual_points == 5  # u1.2.q2's discussion is kept apart, for the TA
     assert stub_results["public"].score == 0
-
-
-@pytest.mark.parametrize(("exercise_id", "mistake"), MISTAKES, ids=[f"{i}:{m.name}" for i, m in MISTAKES])
-def test_mistake_loses_the_points_of_its_check(mistake_results, exercise_id, mistake):
-    graded = exercise(mistake_results[(exercise_id, mistake.name)], exercise_id)
-    for name in mistake.fails:
-        failed = check_result(mistake_results[(exercise_id, mistake.name)], exercise_id, name)
-        assert not failed.passed and failed.points == 0, f"{name} still passes"
-    messages = " | ".join(c.message for c in graded.checks if c.name in mistake.fails)
-    assert mistake.says in messages
-    assert graded.points < graded.max_points
 
 
 def test_feedback_names_function_input_and_difference(mistake_results):

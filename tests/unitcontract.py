@@ -1,0 +1,94 @@
+"""What every unit's exercises must satisfy, shared by test_unit1.py, test_unit2.py, ...
+
+A unit's test module calls `contract(unit)` and binds what it returns at module level:
+the fixtures that grade the reference, the stubs and every catalogued mistake once per
+module, and the three contract tests (reference full marks, stub zero with a kind message,
+each mistake loses the points of the check that names it), parametrised for that unit.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from autograder.authoring.validate import append_after_exercises
+from autograder.exercises.loader import load_exercises
+from conftest import ROOT, check_result, exercise
+
+MODES = ["hidden", "public"]
+
+
+def contract(unit: str, seed: int = 11, mistake_limits: dict | None = None) -> dict:
+    specs = load_exercises(ROOT / "solutions" / unit / "checks.py")
+    ids = [s.id for s in specs]
+    mistakes = [(s.id, m) for s in specs for m in s.mistakes]
+    hidden, public, solution = f"hidden_{unit}", f"public_{unit}", f"solution_{unit}"
+
+    @pytest.fixture(scope="module")
+    def module_grade(course, sandbox, tmp_path_factory):
+        import nbformat
+
+        from autograder.judge.grader import GradingOptions, grade_notebook
+
+        folder = tmp_path_factory.mktemp(unit)
+
+        def _grade(notebook, checkset, only=None, **limits):
+            path = notebook
+            if isinstance(notebook, nbformat.NotebookNode):
+                path = folder / f"nb-{len(list(folder.iterdir()))}.ipynb"
+                nbformat.write(notebook, str(path))
+            options = GradingOptions(course.config.limits.model_copy(update=limits), only=only, seed=seed)
+            return grade_notebook(checkset, path, sandbox, options)
+
+        return _grade
+
+    def _both(module_grade, notebook, request):
+        return {mode: module_grade(notebook, request.getfixturevalue(f"{mode}_{unit}")) for mode in MODES}
+
+    @pytest.fixture(scope="module")
+    def reference_results(module_grade, course, request):
+        return _both(module_grade, course.solutions / unit / f"{unit}.ipynb", request)
+
+    @pytest.fixture(scope="module")
+    def stub_results(module_grade, course, request):
+        return _both(module_grade, course.assignments / unit / f"{unit}.ipynb", request)
+
+    @pytest.fixture(scope="module")
+    def mistake_results(module_grade, request):
+        """Round k appends the k-th mistake of every exercise (each exercise graded alone)."""
+        results = {}
+        for k in range(max((len(s.mistakes) for s in specs), default=0)):
+            chosen = {s.id: s.mistakes[k] for s in specs if len(s.mistakes) > k}
+            notebook = append_after_exercises(request.getfixturevalue(solution), {i: m.code for i, m in chosen.items()})
+            graded = module_grade(notebook, request.getfixturevalue(hidden), only=list(chosen), **(mistake_limits or {}))
+            for exercise_id, mistake in chosen.items():
+                results[(exercise_id, mistake.name)] = graded
+        return results
+
+    @pytest.mark.parametrize("mode", MODES)
+    @pytest.mark.parametrize("exercise_id", ids)
+    def test_reference_scores_full_marks(reference_results, mode, exercise_id):
+        result = exercise(reference_results[mode], exercise_id)
+        assert result.points == result.max_points > 0, result.summary
+        assert result.status == "passed"
+
+    @pytest.mark.parametrize("mode", MODES)
+    @pytest.mark.parametrize("exercise_id", ids)
+    def test_stub_scores_zero_with_a_kind_message(stub_results, mode, exercise_id):
+        result = exercise(stub_results[mode], exercise_id)
+        assert result.points == 0
+        assert "not implemented yet" in result.summary or "has no answer yet" in result.summary, result.summary
+        assert "Traceback" not in result.summary
+
+    @pytest.mark.parametrize(("exercise_id", "mistake"), mistakes, ids=[f"{i}:{m.name}" for i, m in mistakes])
+    def test_mistake_loses_the_points_of_its_check(mistake_results, exercise_id, mistake):
+        graded = exercise(mistake_results[(exercise_id, mistake.name)], exercise_id)
+        for name in mistake.fails:
+            failed = check_result(mistake_results[(exercise_id, mistake.name)], exercise_id, name)
+            assert not failed.passed and failed.points == 0, f"{name} still passes"
+        messages = " | ".join(c.message for c in graded.checks if c.name in mistake.fails)
+        assert mistake.says in messages
+        assert graded.points < graded.max_points
+
+    return {name: value for name, value in locals().items()
+            if name.startswith("test_") or name in ("module_grade", "reference_results", "stub_results",
+                                                    "mistake_results")}
