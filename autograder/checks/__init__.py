@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from autograder.checks import answer, grads, memory, output, perf, properties, raises, source
+from autograder.checks import answer, grads, memory, output, perf, properties, raises, rerun, source
 from autograder.checks.context import CaseContext, ReferenceFailed
 from autograder.checks.plan import CasePlan, CheckPlan, Rule
 from autograder.protocol.codec import DecodeError
@@ -16,6 +16,7 @@ _EVALUATORS = {
     "property": properties.evaluate,
     "source": source.evaluate,
     "grad": grads.evaluate,
+    "rerun": rerun.evaluate,
 }
 
 

@@ -73,4 +73,9 @@ def _sort_complex_last(value: Any) -> Any:
     return TensorData(torch.gather(data, -1, order), value.device, value.requires_grad)
 
 
-TRANSFORMS = {"sort_complex_last": _sort_complex_last}
+def _first_item(value: Any) -> Any:
+    """Only the first item of a tuple or list result (say, parameters but not a history)."""
+    return value[0] if isinstance(value, (list, tuple)) and value else value
+
+
+TRANSFORMS = {"sort_complex_last": _sort_complex_last, "first_item": _first_item}

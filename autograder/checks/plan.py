@@ -17,11 +17,12 @@ from autograder.checks.output import OutputRule
 from autograder.checks.perf import PerfRule
 from autograder.checks.properties import PropertyRule
 from autograder.checks.raises import RaisesRule
+from autograder.checks.rerun import RerunRule
 from autograder.checks.source import SourceRule
 from autograder.protocol.messages import Step
 
 Rule = Annotated[
-    Union[OutputRule, RaisesRule, MemoryRule, PerfRule, AnswerRule, PropertyRule, SourceRule, GradRule],
+    Union[OutputRule, RaisesRule, MemoryRule, PerfRule, AnswerRule, PropertyRule, SourceRule, GradRule, RerunRule],
     Field(discriminator="kind"),
 ]
 

@@ -108,9 +108,75 @@ def ratio_above(ctx: CaseContext, numerator: int, denominator: int, minimum: flo
     return None
 
 
+def open_interval(ctx: CaseContext, low: float = 0.0, high: float = 1.0, grads_of: list[str] | None = None) -> str | None:
+    """A floating-point tensor with one value per row of the first argument, every value
+    strictly between `low` and `high` (a value rounded onto a bound fails); when gradients
+    were observed, every gradient is finite (`grads_of` names them, in order)."""
+    value = ctx.actual.result()
+    t = _tensor(value)
+    if t is None:
+        return f"expected a tensor, got {kind_of(value)}"
+    first = ctx.args[0] if ctx.args else None
+    if isinstance(first, TensorData) and first.data.ndim >= 1 and tuple(t.shape) != (first.data.shape[0],):
+        return f"expected shape ({first.data.shape[0]},), one value per point, got {tuple(t.shape)}"
+    if not t.is_floating_point():
+        return f"expected a floating-point dtype, got {str(t.dtype).removeprefix('torch.')}"
+    flat = t.reshape(-1).to(torch.float64)
+    outside = ~((flat > low) & (flat < high))  # NaN is outside too
+    count = int(outside.sum())
+    if count:
+        index = int(torch.nonzero(outside)[0])
+        return (f"{count} of {flat.numel()} values are not strictly between {low:g} and {high:g}; "
+                f"first at [{index}]: {float(t.reshape(-1)[index]):.9g}")
+    grads = ctx.actual.step().grads
+    if grads is None:
+        return None
+    if grads.error is not None:
+        return "the grader could not compute its gradients (is the result connected to the inputs in the autograd graph?)"
+    names = grads_of or []
+    for position, encoded in enumerate(grads.args):
+        name = names[position] if position < len(names) else f"input {position}"
+        gradient = _tensor(ctx.actual.decode(encoded))
+        if gradient is None:
+            return f"the result does not depend on {name} in the autograd graph"
+        bad = int((~torch.isfinite(gradient)).sum())
+        if bad:
+            return f"the gradient with respect to {name} has {bad} values that are nan or infinite"
+    return None
+
+
+def linear_accuracy(ctx: CaseContext, minimum: float) -> str | None:
+    """The result starts with (w, b) of a linear classifier; predicting label 1 where
+    X @ w + b > 0 for the call's inputs X (first argument) is right, against the labels
+    (second argument), for at least `minimum` of the points."""
+    value = ctx.actual.result()
+    if not isinstance(value, (list, tuple)) or len(value) < 2:
+        return f"expected a tuple (w, b, ...), got {kind_of(value)}"
+    inputs, labels = (_tensor(a) for a in (*ctx.args, None, None)[:2])
+    if inputs is None or labels is None or inputs.ndim != 2:
+        raise KeyError("linear_accuracy needs the points (N, k) and their labels as the first two arguments")
+    w, b = _tensor(value[0]), value[1]
+    if w is None or tuple(w.shape) != (inputs.shape[1],):
+        return f"expected w of shape ({inputs.shape[1]},) first in the result, got {kind_of(value[0])}"
+    if isinstance(b, TensorData) and b.data.numel() == 1:
+        b = b.data.reshape(()).item()
+    if isinstance(b, bool) or not isinstance(b, (int, float)):
+        return f"expected the bias b second in the result, got {kind_of(value[1])}"
+    z = inputs.to(torch.float64) @ w.to(torch.float64) + b
+    if not bool(torch.isfinite(z).all()):
+        return "the trained parameters are not finite"
+    accuracy = ((z > 0).to(torch.float64) == labels.to(torch.float64)).to(torch.float64).mean().item()
+    if accuracy < minimum - 1e-9:
+        return (f"the trained neuron classifies {accuracy:.1%} of the training points correctly; "
+                f"at least {minimum:.0%} is expected")
+    return None
+
+
 PROPERTIES: dict[str, Callable[..., str | None]] = {
     "fair_bits": fair_bits,
     "results_differ": results_differ,
     "results_equal": results_equal,
     "ratio_above": ratio_above,
+    "open_interval": open_interval,
+    "linear_accuracy": linear_accuracy,
 }

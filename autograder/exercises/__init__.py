@@ -2,10 +2,10 @@
 
 from autograder.exercises.spec import (
     Call, Case, CheckSpec, Draw, Exercise, Mistake, answer, call, case, every_other, function, generator,
-    grad, memory, output, perf, prop, raises, sequence, source,
+    grad, memory, output, perf, prop, raises, rerun, sequence, source,
 )
 
 __all__ = [
     "Call", "Case", "CheckSpec", "Draw", "Exercise", "Mistake", "answer", "call", "case", "every_other",
-    "function", "generator", "grad", "memory", "output", "perf", "prop", "raises", "sequence", "source",
+    "function", "generator", "grad", "memory", "output", "perf", "prop", "raises", "rerun", "sequence", "source",
 ]

@@ -24,6 +24,7 @@ from autograder.checks.perf import PerfRule
 from autograder.checks.plan import CasePlan, CheckPlan, Rule
 from autograder.checks.properties import PropertyRule
 from autograder.checks.raises import RaisesRule
+from autograder.checks.rerun import RerunRule
 from autograder.checks.source import SourceRule
 from autograder.checks.values import describe_tensor
 from autograder.protocol import codec
@@ -99,6 +100,7 @@ class Call:
     target: str | None = None   # None: the check's artifact
     read_only: bool = False     # read the target instead of calling it
     keep_as: str | None = None
+    label: str | None = None    # how feedback names this call in a case of several calls
 
 
 @dataclass(frozen=True)
@@ -172,7 +174,7 @@ class CheckSpec:
 
     @property
     def needs_reference(self) -> bool:
-        return self.rule.kind not in ("property", "source", "raises")
+        return self.rule.kind not in ("property", "source", "raises", "rerun")
 
     def plan(self, seed: int, key_prefix: str = "") -> tuple[CheckPlan, dict[str, torch.Tensor]]:
         cases = self.cases(Draw(seed)) if callable(self.cases) else list(self.cases)
@@ -192,7 +194,8 @@ class CheckSpec:
             first = case_.calls[0]
             label = case_.label if case_.label is not None else (
                 "" if first.read_only else describe_args(first.args, first.kwargs))
-            step_labels = [describe_args(c.args, c.kwargs) for c in case_.calls] if len(case_.calls) > 1 else []
+            step_labels = ([c.label or describe_args(c.args, c.kwargs) for c in case_.calls]
+                           if len(case_.calls) > 1 else [])
             planned.append(CasePlan(label=label, steps=steps, step_labels=step_labels))
         plan = CheckPlan(
             name=self.name, weight=self.weight, artifact=self.artifact, rule=self.rule, cases=planned,
@@ -232,10 +235,22 @@ def answer(name: str, constant: str, weight: float = 1.0, choices: str | None = 
                      [Case((Call(read_only=True),), label="")], weight)
 
 
+def rerun(name: str, constant: str, experiment: str, weight: float = 1.0, lookups: Sequence[Any] = (),
+          **params: Any) -> CheckSpec:
+    """A setting (an answer constant) from which the judge re-runs the named experiment of
+    checks.rerun with `params`; `lookups` are keys read from it with `constant.get(key)`."""
+    calls = (Call(read_only=True, label=constant),) + tuple(
+        Call((key,), target=f"{constant}.get", label=f"{constant}.get({key!r})") for key in lookups)
+    return CheckSpec(name, constant, RerunRule(experiment=experiment, params=params), [Case(calls, label="")], weight)
+
+
 def prop(name: str, artifact: str, cases: CaseSource, property: str, weight: float = 1.0,
-         case_seconds: float = 10.0, **params: Any) -> CheckSpec:
-    """A named property of the student's results that needs no reference."""
-    return CheckSpec(name, artifact, PropertyRule(name=property, params=params), cases, weight, case_seconds=case_seconds)
+         case_seconds: float = 10.0, grads_wrt: list[int] | None = None, **params: Any) -> CheckSpec:
+    """A named property of the student's results that needs no reference; with `grads_wrt`,
+    the gradients of the result with respect to those arguments are observed too."""
+    observe = Observe(grads=GradRequest(wrt_args=grads_wrt)) if grads_wrt else Observe()
+    return CheckSpec(name, artifact, PropertyRule(name=property, params=params), cases, weight, observe=observe,
+                     case_seconds=case_seconds)
 
 
 def source(name: str, artifact: str, cases: CaseSource, weight: float = 1.0, no_loops: bool = False,

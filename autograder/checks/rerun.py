@@ -1,0 +1,156 @@
+"""Re-run checks: the judge runs a small, fixed computation from the student's setting.
+
+Some answers are settings rather than values: a starting point for training, or the final
+costs a student saw for the learning rates they tried. Such a check reads the setting,
+runs a trusted computation in the judge (never the student's code, never the reference
+notebook) and judges what comes out. Each computation is a named experiment, so public
+check data can name it without shipping code; its parameters (data, step size, number of
+steps) travel with the plan.
+
+A case's first step reads the constant itself; further steps may read entries from it
+(`constant.get(key)`, for keys the plan lists in `lookups`), which works for dicts whose
+keys the wire format cannot carry (floats).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, Callable, Literal
+
+import torch
+import torch.nn.functional as F
+from pydantic import BaseModel, ConfigDict
+
+from autograder.checks.context import CaseContext, error_message
+from autograder.checks.values import kind_of
+from autograder.protocol.codec import Opaque, TensorData
+
+
+class RerunRule(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    kind: Literal["rerun"] = "rerun"
+    experiment: str
+    params: dict[str, Any] = {}
+
+
+def evaluate(rule: RerunRule, ctx: CaseContext) -> str | None:
+    name = ctx.artifact
+    if ctx.actual.failure:
+        return ctx.actual.failure
+    error = ctx.actual.error(0)
+    if error is not None:
+        if error.kind == "missing":
+            return f"{name} is not defined: write your answer as {name} = ..."
+        return error_message(name, error, ctx.case_seconds)
+    value = ctx.actual.result(0)
+    if value is None:
+        return f"{name} has no answer yet"
+    experiment = EXPERIMENTS.get(rule.experiment)
+    if experiment is None:
+        raise KeyError(f"unknown experiment {rule.experiment!r}")
+    lookups = [None if outcome.error is not None else ctx.actual.result(i)
+               for i, outcome in enumerate(ctx.actual.outcomes) if i > 0]
+    problem = experiment(value, lookups, **rule.params)
+    return f"{name}: {problem}" if problem else None
+
+
+# --- the sigmoid neuron trained by full-batch gradient descent (unit 2) ---------------------
+
+def neuron_descent(X: torch.Tensor, Y: torch.Tensor, start: list[float], alpha: float,
+                   iters: int) -> tuple[torch.Tensor, torch.Tensor]:
+    """Gradient descent for y = sigmoid(X @ w + b) on the mean binary cross-entropy, in
+    float64: the final parameters (w..., b) and the cost at the parameters each step used
+    (computed stably, as softplus(z) - y_t z)."""
+    inputs = torch.cat([X.to(torch.float64), torch.ones(len(X), 1, dtype=torch.float64)], dim=1)
+    labels = Y.to(torch.float64)
+    params = torch.tensor(start, dtype=torch.float64)
+    costs = torch.empty(iters, dtype=torch.float64)
+    for i in range(iters):
+        z = inputs @ params
+        costs[i] = (F.softplus(z) - labels * z).mean()
+        params = params - alpha * ((torch.sigmoid(z) - labels)[:, None] * inputs).mean(dim=0)
+    return params, costs
+
+
+def separation(X: torch.Tensor, Y: torch.Tensor, params: torch.Tensor) -> tuple[float, float]:
+    """(accuracy, distance from the line w . x + b = 0 to the nearest point)."""
+    X = X.to(torch.float64)
+    z = X @ params[:-1] + params[-1]
+    accuracy = ((z > 0).to(torch.float64) == Y.to(torch.float64)).to(torch.float64).mean().item()
+    return accuracy, (z.abs().min() / params[:-1].norm()).item()
+
+
+def _numbers(value: Any, count: int) -> list[float] | None:
+    """`count` finite real numbers from a tuple or list (or a tensor of that many), else None."""
+    if isinstance(value, TensorData) and value.data.numel() == count and not value.data.is_complex():
+        value = value.data.reshape(-1).tolist()
+    if not isinstance(value, (list, tuple)) or len(value) != count:
+        return None
+    if not all(isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) for v in value):
+        return None
+    return [float(v) for v in value]
+
+
+def _show(numbers: list[float]) -> str:
+    return "(" + ", ".join(f"{v:g}" for v in numbers) + ")"
+
+
+def _data(X: list[list[float]], Y: list[float]) -> tuple[torch.Tensor, torch.Tensor]:
+    return torch.tensor(X, dtype=torch.float64), torch.tensor(Y, dtype=torch.float64)
+
+
+def neuron_start(value: Any, lookups: list, X: list[list[float]], Y: list[float], alpha: float, iters: int,
+                 baseline: list[float]) -> str | None:
+    """A starting point (w..., b) from which gradient descent separates every point and ends
+    with a wider margin (distance of the nearest point to the p = 0.5 line) than training
+    from `baseline` does."""
+    inputs, labels = _data(X, Y)
+    start = _numbers(value, len(baseline))
+    if start is None:
+        size = f" of length {len(value)}" if isinstance(value, (list, tuple)) else ""
+        names = ", ".join([f"w{i}" for i in range(len(baseline) - 1)] + ["b"])
+        return f"expected a tuple of {len(baseline)} finite numbers ({names}), got {kind_of(value)}{size}"
+    params, _ = neuron_descent(inputs, labels, start, alpha, iters)
+    if not bool(torch.isfinite(params).all()) or not bool(params[:-1].abs().sum() > 0):
+        return f"gradient descent from {_show(start)} does not end at a usable line"
+    accuracy, distance = separation(inputs, labels, params)
+    after = f"after {iters} step{'' if iters == 1 else 's'} of gradient descent (alpha {alpha:g}) from {_show(start)}"
+    if accuracy < 1:
+        return f"{after}, {accuracy:.0%} of the points are classified correctly; a good start separates them all"
+    _, base_distance = separation(inputs, labels, neuron_descent(inputs, labels, baseline, alpha, iters)[0])
+    if distance <= base_distance:
+        return (f"{after}, the nearest point is {distance:.2f} from the p = 0.5 line, no farther than after "
+                f"training from {_show(baseline)} ({base_distance:.2f}); a good start ends with a wider margin")
+    return None
+
+
+def neuron_final_costs(value: Any, lookups: list, X: list[list[float]], Y: list[float], start: list[float],
+                       iters: int, alphas: list[float], rtol: float = 0.05) -> str | None:
+    """A dict from learning rate to the final cost (the last entry of the cost history) of
+    `iters` steps from `start`; the entries for `alphas` (read as lookups) must agree with a
+    re-run within `rtol`."""
+    if not (isinstance(value, dict) or (isinstance(value, Opaque) and value.type_name == "dict")):
+        return f"expected a dict from learning rate to final cost, got {kind_of(value)}"
+    inputs, labels = _data(X, Y)
+    for alpha, reported in zip(alphas, lookups):
+        if reported is None:
+            return f"it has no entry for alpha = {alpha:g}"
+        if isinstance(reported, TensorData) and reported.data.numel() == 1:
+            return f"the entry for alpha = {alpha:g} is a tensor; store a Python float (use .item())"
+        if isinstance(reported, bool) or not isinstance(reported, (int, float)):
+            return f"the entry for alpha = {alpha:g} should be a number, got {kind_of(reported)}"
+        if not math.isfinite(reported):
+            return (f"the final cost for alpha = {alpha:g} is {reported}; compute the cost in a stable form "
+                    f"(softplus) so that it stays finite")
+        _, costs = neuron_descent(inputs, labels, start, alpha, iters)
+        true = costs[-1].item()
+        if abs(reported - true) > rtol * abs(true):
+            return (f"the final cost for alpha = {alpha:g} ({reported:.4g}) is not within {rtol:.0%} of the cost "
+                    f"after {iters} step{'' if iters == 1 else 's'} from {_show(start)}")
+    return None
+
+
+EXPERIMENTS: dict[str, Callable[..., str | None]] = {
+    "neuron_start": neuron_start,
+    "neuron_final_costs": neuron_final_costs,
+}
