@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from builtins import BaseException, MemoryError, NotImplementedError, RuntimeError, any, isinstance, len, object, str, type  # noqa: A004
-import re
+from builtins import BaseException, MemoryError, NotImplementedError, RuntimeError, any, isinstance, object, str, type  # noqa: A004
 import traceback
 
 from autograder.protocol.messages import ErrorInfo

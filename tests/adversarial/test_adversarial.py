@@ -150,7 +150,7 @@ def run(request, tmp_path_factory):
 
 def _graded(run: dict, attack) -> None:
     if attack.key not in run["attacks"]:
-        pytest.skip(f"decided in the judge: graded with the local backend only")
+        pytest.skip("decided in the judge: graded with the local backend only")
 
 
 def _rows(out: Path) -> list[dict]:
