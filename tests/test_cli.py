@@ -178,3 +178,14 @@ def test_check_in_a_real_jupyter_kernel(student_folder, tmp_path):
     shown = json.dumps(probe.cells[0].outputs)
     assert "u1.3.q1" in shown and "negatives_to_inf is not implemented yet" in shown
     assert "Traceback" not in shown
+
+
+def test_results_record_torch_device_and_precision(tmp_path):
+    import json
+
+    run = subprocess.run([sys.executable, "-m", "autograder", "check", "unit1",
+                          str(ROOT / "solutions" / "unit1" / "unit1.ipynb"), "--json", "--only", "u1.6.q1"],
+                         capture_output=True, text=True, cwd=ROOT, timeout=300)
+    output = json.loads(run.stdout)["output"]
+    assert "graded with torch " in output and " on cpu" in output
+    assert "TF32 off" in output and "deterministic cuDNN" in output

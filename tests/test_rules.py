@@ -56,7 +56,8 @@ def grade(check: S.CheckSpec, reference: dict | None, student: dict, seed: int =
             expected = Observed(outcomes, encoder.tensors)
         actual = over_the_wire(*student_prober.run_case(case.steps, case_seed, tensors, timeout))
         context = CaseContext(plan.artifact, case.label, expected, actual, plan.case_seconds,
-                              tuple(case.step_labels), arguments(case.steps[0], tensors))
+                              tuple(case.step_labels), arguments(case.steps[0], tensors),
+                              tensors.get(case.held) if case.held else None)
         message = evaluate(plan.rule, context)
         if message:
             return message

@@ -375,3 +375,12 @@ def test_two_functions_that_end_the_process_spare_later_exercises(module_grade, 
     assert exercise(result, "u1.3.q1").points == exercise(result, "u1.4.q1").points == 0
     later = exercise(result, "u1.6.q2")
     assert later.points == later.max_points, later.summary
+
+
+def test_a_notebook_carrying_a_lookup_table_is_refused(grade, solution_unit1, hidden_unit1):
+    # a table from public test images to labels would have to travel in the code
+    table = "LABELS = {" + ", ".join(f"{i}: {i % 10}" for i in range(4000)) + "}\n"
+    notebook = with_code(solution_unit1, u1_1_q1=table)
+    result = grade(notebook, hidden_unit1, code_kib=16)
+    assert result.status == "not-gradable" and result.score == 0
+    assert "over the 16 KiB limit" in result.message and "remove pasted data" in result.message

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from autograder.checks import answer, grads, memory, output, perf, properties, raises, rerun, source
-from autograder.checks.context import CaseContext, ReferenceFailed
+from autograder.checks import accuracy, answer, grads, memory, output, perf, properties, raises, rerun, source
+from autograder.checks.context import CaseContext, Partial, ReferenceFailed
 from autograder.checks.plan import CasePlan, CheckPlan, Rule
 from autograder.protocol.codec import DecodeError
 
@@ -17,6 +17,7 @@ _EVALUATORS = {
     "source": source.evaluate,
     "grad": grads.evaluate,
     "rerun": rerun.evaluate,
+    "accuracy": accuracy.evaluate,
 }
 
 
@@ -28,4 +29,4 @@ def evaluate(rule: Rule, ctx: CaseContext) -> str | None:
         return f"{ctx.artifact} returned something the grader cannot read"
 
 
-__all__ = ["CaseContext", "CasePlan", "CheckPlan", "ReferenceFailed", "Rule", "evaluate"]
+__all__ = ["CaseContext", "CasePlan", "CheckPlan", "Partial", "ReferenceFailed", "Rule", "evaluate"]

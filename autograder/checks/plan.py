@@ -10,6 +10,7 @@ from typing import Annotated, Union
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from autograder.checks.accuracy import AccuracyRule
 from autograder.checks.answer import AnswerRule
 from autograder.checks.grads import GradRule
 from autograder.checks.memory import MemoryRule
@@ -22,7 +23,8 @@ from autograder.checks.source import SourceRule
 from autograder.protocol.messages import Step
 
 Rule = Annotated[
-    Union[OutputRule, RaisesRule, MemoryRule, PerfRule, AnswerRule, PropertyRule, SourceRule, GradRule, RerunRule],
+    Union[OutputRule, RaisesRule, MemoryRule, PerfRule, AnswerRule, PropertyRule, SourceRule, GradRule, RerunRule,
+          AccuracyRule],
     Field(discriminator="kind"),
 ]
 
@@ -32,6 +34,7 @@ class CasePlan(BaseModel):
     label: str = ""
     steps: list[Step]
     step_labels: list[str] = []  # for cases of several calls: how feedback names each call
+    held: str | None = None  # key of a tensor the judge keeps (labels): never sent to the worker
 
 
 class CheckPlan(BaseModel):

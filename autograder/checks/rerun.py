@@ -150,7 +150,146 @@ def neuron_final_costs(value: Any, lookups: list, X: list[list[float]], Y: list[
     return None
 
 
+# --- the eggholder surface and the scaled-blob neuron (unit 3) --------------------------------
+
+def eggholder(w: torch.Tensor) -> torch.Tensor:
+    """The eggholder function of w = (w0, w1) (float64, differentiable)."""
+    w0, w1 = w[0], w[1]
+    return (-(w1 + 47) * torch.sin(torch.sqrt(torch.abs(w1 + w0 / 2 + 47)))
+            - w0 * torch.sin(torch.sqrt(torch.abs(w0 - (w1 + 47)))))
+
+
+def eggholder_gradient(w0: float, w1: float) -> tuple[float, float]:
+    """The eggholder's gradient at (w0, w1), in Python floats (what autograd gives away
+    from the two kinks; at a kink, the sign of 0 is taken as 0, as torch.sign does)."""
+    a, b = w1 + w0 / 2 + 47, w0 - (w1 + 47)
+    ra, rb = math.sqrt(abs(a)), math.sqrt(abs(b))
+    da = 0.0 if a == 0 else math.copysign(1.0, a) / (2 * ra)  # d sqrt|a| / da
+    db = 0.0 if b == 0 else math.copysign(1.0, b) / (2 * rb)
+    ca, cb = (w1 + 47) * math.cos(ra) * da, w0 * math.cos(rb) * db
+    return -ca / 2 - math.sin(rb) - cb, -math.sin(ra) - ca + cb
+
+
+def eggholder_descent(start: list[float], lr: float, steps: int) -> torch.Tensor:
+    """Plain gradient descent on the eggholder in float64: the final point."""
+    w0, w1 = start
+    for _ in range(steps):
+        g0, g1 = eggholder_gradient(w0, w1)
+        w0, w1 = w0 - lr * g0, w1 - lr * g1
+        if not (math.isfinite(w0) and math.isfinite(w1)) or max(abs(w0), abs(w1)) > 1e150:
+            w0, w1 = math.inf, math.inf
+            break
+    return torch.tensor([w0, w1], dtype=torch.float64)
+
+
+def _setting(value: Any, keys: tuple[str, ...], what: str) -> dict | str:
+    """A dict with (at least) `keys`, or the problem with it."""
+    if not isinstance(value, dict):
+        return f"expected a dict with keys {', '.join(map(repr, keys))}, got {kind_of(value)}"
+    missing = [k for k in keys if k not in value]
+    if missing:
+        return f"{what} has no entry {missing[0]!r}"
+    return value
+
+
+def _positive_number(value: Any) -> float | None:
+    ok = isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value) and value > 0
+    return float(value) if ok else None
+
+
+def _steps(value: Any, max_steps: int) -> int | str:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        return f"'steps' should be a positive int, got {kind_of(value)}"
+    if value > max_steps:
+        return f"'steps' is {value}; at most {max_steps:,} steps are allowed"
+    return value
+
+
+def eggholder_run(value: Any, lookups: list, targets: list[list[float]], radius: float = 1.0,
+                  max_steps: int = 10_000, min_start_distance: float = 0.0) -> str | None:
+    """A setting {start, lr, steps} from which gradient descent on the eggholder ends within
+    `radius` of one of `targets`, starting at least `min_start_distance` from all of them."""
+    setting = _setting(value, ("start", "lr", "steps"), "the setting")
+    if isinstance(setting, str):
+        return setting
+    start = _numbers(setting["start"], 2)
+    if start is None:
+        return f"'start' should be two finite numbers (w0, w1), got {kind_of(setting['start'])}"
+    lr = _positive_number(setting["lr"])
+    if lr is None:
+        return f"'lr' should be a positive number, got {kind_of(setting['lr'])}"
+    steps = _steps(setting["steps"], max_steps)
+    if isinstance(steps, str):
+        return steps
+    if any(math.dist(start, t) < min_start_distance for t in targets):
+        return (f"the start {_show(start)} is already within {min_start_distance:g} of the minimum; start farther "
+                f"away and let gradient descent find it")
+    end = eggholder_descent(start, lr, steps)
+    run = f"{steps} step{'' if steps == 1 else 's'} of gradient descent (lr {lr:g}) from {_show(start)}"
+    if not bool(torch.isfinite(end).all()):
+        return f"{run} diverge"
+    distances = [float((end - torch.tensor(t, dtype=torch.float64)).norm()) for t in targets]
+    if min(distances) > radius:
+        nearest = targets[distances.index(min(distances))]
+        return (f"{run} end at {_show(end.tolist())}, {min(distances):.3g} away from the minimum "
+                f"{_show(nearest)}; it should end within {radius:g} of it")
+    return None
+
+
+def scaled_blob_cost(X: torch.Tensor, Y: torch.Tensor, w: torch.Tensor, bias: float) -> torch.Tensor:
+    """Mean binary cross-entropy of sigmoid(X @ w + bias), computed stably."""
+    z = X @ w + bias
+    return (F.softplus(z) - Y * z).mean()
+
+
+def optimiser_final_cost(X: torch.Tensor, Y: torch.Tensor, bias: float, start: list[float], steps: int,
+                         make: Callable[[list[torch.Tensor]], torch.optim.Optimizer]) -> float:
+    w = torch.tensor(start, dtype=torch.float64, requires_grad=True)
+    optimiser = make([w])
+    for _ in range(steps):
+        optimiser.zero_grad()
+        scaled_blob_cost(X, Y, w, bias).backward()
+        optimiser.step()
+    with torch.no_grad():
+        return scaled_blob_cost(X, Y, w, bias).item()
+
+
+def adam_worse(value: Any, lookups: list, X: list[list[float]], Y: list[float], scale: list[float], bias: float,
+               max_steps: int = 10_000, relative: float = 0.01, floor: float = 1e-4) -> str | None:
+    """A setting {start, lr, momentum, steps} where Adam (same lr, PyTorch's other defaults)
+    ends with a final cost at least `relative` above SGD with momentum's, plus `floor`."""
+    setting = _setting(value, ("start", "lr", "momentum", "steps"), "the setting")
+    if isinstance(setting, str):
+        return setting
+    start = _numbers(setting["start"], 2)
+    if start is None:
+        return f"'start' should be two finite numbers (w0, w1), got {kind_of(setting['start'])}"
+    lr = _positive_number(setting["lr"])
+    if lr is None:
+        return f"'lr' should be a positive number, got {kind_of(setting['lr'])}"
+    momentum = setting["momentum"]
+    if isinstance(momentum, bool) or not isinstance(momentum, (int, float)) or not 0 <= momentum < 1:
+        return f"'momentum' should be a number in [0, 1), got {kind_of(momentum)}"
+    steps = _steps(setting["steps"], max_steps)
+    if isinstance(steps, str):
+        return steps
+    inputs, labels = _data(X, Y)
+    inputs = inputs * torch.tensor(scale, dtype=torch.float64)
+    sgd = optimiser_final_cost(inputs, labels, bias, start, steps,
+                               lambda p: torch.optim.SGD(p, lr=lr, momentum=float(momentum)))
+    adam = optimiser_final_cost(inputs, labels, bias, start, steps, lambda p: torch.optim.Adam(p, lr=lr))
+    run = f"from {_show(start)} with lr {lr:g}, {steps} step{'' if steps == 1 else 's'}"
+    if not (math.isfinite(sgd) and math.isfinite(adam)):
+        return f"{run}, a final cost is not finite (SGD with momentum {sgd:.4g}, Adam {adam:.4g})"
+    if adam < (1 + relative) * sgd + floor:
+        return (f"{run}, Adam ends with cost {adam:.4g} and SGD with momentum {float(momentum):g} with {sgd:.4g}; "
+                f"Adam should end at least {relative:.0%} + {floor:g} higher")
+    return None
+
+
 EXPERIMENTS: dict[str, Callable[..., str | None]] = {
     "neuron_start": neuron_start,
     "neuron_final_costs": neuron_final_costs,
+    "eggholder_run": eggholder_run,
+    "adam_worse": adam_worse,
 }

@@ -1,4 +1,4 @@
-"""`autograder`: check (students), grade (TAs), assign and validate (instructors)."""
+"""`autograder`: check (students), grade (TAs), assign, validate and calibrate (instructors)."""
 
 from __future__ import annotations
 
@@ -32,11 +32,13 @@ def build_parser() -> argparse.ArgumentParser:
     assign.add_argument("unit")
     assign.add_argument("--course", type=Path)
 
+    from autograder.cli.calibrate import add_parser as add_calibrate
     from autograder.cli.doctor import add_parser as add_doctor
     from autograder.cli.grade import add_parser as add_grade
 
     add_grade(sub)
     add_doctor(sub)
+    add_calibrate(sub)
 
     validate = sub.add_parser("validate", help="prove solutions score full marks, stubs zero, mistakes lose points")
     validate.add_argument("unit")
@@ -65,6 +67,10 @@ def main(argv: list[str] | None = None) -> int:
             from autograder.cli.doctor import run_doctor
 
             return run_doctor(args)
+        if args.command == "calibrate":
+            from autograder.cli.calibrate import run_calibrate
+
+            return run_calibrate(args)
         if args.command == "validate":
             from autograder.cli.validate import run_validate
 

@@ -29,6 +29,8 @@ class Limits(_C):
     output_kib: int = Field(256, ge=4, description="printed output kept from the head and from the tail")
     threads: int = Field(1, ge=1, description="torch intra-op threads in the worker")
     restarts: int = Field(4, ge=0, description="how often a crashed or stuck worker is restarted per notebook")
+    code_kib: int = Field(512, ge=16, description="total size of a notebook's code cells (a lookup table of "
+                                                  "public test labels would not fit)")
 
 
 class SandboxConfig(_C):

@@ -16,6 +16,7 @@ from typing import Any, Callable, Sequence
 
 import torch
 
+from autograder.checks.accuracy import AccuracyRule
 from autograder.checks.answer import AnswerRule
 from autograder.checks.grads import GradRule
 from autograder.checks.memory import MemoryRule
@@ -71,6 +72,19 @@ class FunctionArg:
 
 
 @dataclass(frozen=True)
+class HandleArg:
+    """Pass the object an earlier call of the same case kept with `keep_as=name` (it stays
+    in the process that built it: the worker, or the judge for the reference)."""
+
+    name: str
+    label: str = ""
+
+
+def kept(name: str, label: str = "") -> HandleArg:
+    return HandleArg(name, label or name)
+
+
+@dataclass(frozen=True)
 class StridedArg:
     """Pass `base.as_strided(size, stride, offset)`: a view whose base can be inspected."""
 
@@ -101,12 +115,16 @@ class Call:
     read_only: bool = False     # read the target instead of calling it
     keep_as: str | None = None
     label: str | None = None    # how feedback names this call in a case of several calls
+    upstream: Any = None        # grad checks: the upstream gradient for this call's result (default ones)
+    quiet: bool = False         # do not send the result back (a large data set, a model kept as a handle)
+    make: "FunctionArg | None" = None  # call this judge-written function instead of a target
 
 
 @dataclass(frozen=True)
 class Case:
     calls: tuple[Call, ...]
     label: str | None = None
+    held: torch.Tensor | None = None  # kept by the judge, never sent (an accuracy check's labels)
 
 
 def case(*args: Any, label: str | None = None, **kwargs: Any) -> Case:
@@ -121,6 +139,13 @@ def sequence(*calls: Call, label: str | None = None) -> Case:
 
 def call(*args: Any, target: str | None = None, **kwargs: Any) -> Call:
     return Call(args, kwargs, target)
+
+
+def built(source: str, *args: Any, keep_as: str, label: str) -> Call:
+    """A call of a function the check writes (`source`, a lambda over `args`), run where the
+    checked code runs, its result kept for later calls of the case (pass `kept(keep_as)`):
+    a model with a seeded start, a data loader with a fixed order."""
+    return Call(args, target=keep_as, keep_as=keep_as, label=label, quiet=True, make=FunctionArg(source, label))
 
 
 def describe_args(args: tuple, kwargs: dict) -> str:
@@ -138,7 +163,7 @@ def _describe(value: Any) -> str:
         return f"a strided view of shape {tuple(value.size)}"
     if isinstance(value, GeneratorArg):
         return "a seeded generator"
-    if isinstance(value, FunctionArg):
+    if isinstance(value, (FunctionArg, HandleArg)):
         return value.label
     text = repr(value)
     return text if len(text) <= 40 else f"a {type(value).__name__} of length {len(value) if hasattr(value, '__len__') else '?'}"
@@ -149,6 +174,8 @@ def encode_argument(value: Any, encoder: codec.Encoder) -> V.Value:
         return V.GeneratorV(seed=value.seed)
     if isinstance(value, FunctionArg):
         return V.CallableV(source=value.source, label=value.label)
+    if isinstance(value, HandleArg):
+        return V.HandleV(name=value.name)
     if isinstance(value, StridedArg):
         base = encoder.encode(value.base)
         return base.model_copy(update={"view": V.StridedView(
@@ -174,7 +201,15 @@ class CheckSpec:
 
     @property
     def needs_reference(self) -> bool:
-        return self.rule.kind not in ("property", "source", "raises", "rerun")
+        return self.rule.kind not in ("property", "source", "raises", "rerun", "accuracy")
+
+    def _observe_for(self, c: Call, encoder: codec.Encoder) -> Observe:
+        if c.quiet:
+            return Observe(result=False)
+        if c.upstream is None or self.observe.grads is None:
+            return self.observe
+        grads = self.observe.grads.model_copy(update={"upstream": encode_argument(c.upstream, encoder)})
+        return self.observe.model_copy(update={"grads": grads})
 
     def plan(self, seed: int, key_prefix: str = "") -> tuple[CheckPlan, dict[str, torch.Tensor]]:
         cases = self.cases(Draw(seed)) if callable(self.cases) else list(self.cases)
@@ -189,14 +224,19 @@ class CheckSpec:
                     args=[encode_argument(a, encoder) for a in c.args],
                     kwargs={k: encode_argument(v, encoder) for k, v in c.kwargs.items()},
                     keep_as=c.keep_as,
-                    observe=self.observe,
+                    observe=self._observe_for(c, encoder),
+                    make=encode_argument(c.make, encoder) if c.make is not None else None,
                 ))
             first = case_.calls[0]
             label = case_.label if case_.label is not None else (
                 "" if first.read_only else describe_args(first.args, first.kwargs))
             step_labels = ([c.label or describe_args(c.args, c.kwargs) for c in case_.calls]
                            if len(case_.calls) > 1 else [])
-            planned.append(CasePlan(label=label, steps=steps, step_labels=step_labels))
+            held = None
+            if case_.held is not None:
+                held = f"{key_prefix}held{len(planned)}"
+                encoder.tensors[held] = case_.held
+            planned.append(CasePlan(label=label, steps=steps, step_labels=step_labels, held=held))
         plan = CheckPlan(
             name=self.name, weight=self.weight, artifact=self.artifact, rule=self.rule, cases=planned,
             seed=seed, case_seconds=self.case_seconds, needs_reference=self.needs_reference,
@@ -242,6 +282,23 @@ def rerun(name: str, constant: str, experiment: str, weight: float = 1.0, lookup
     calls = (Call(read_only=True, label=constant),) + tuple(
         Call((key,), target=f"{constant}.get", label=f"{constant}.get({key!r})") for key in lookups)
     return CheckSpec(name, constant, RerunRule(experiment=experiment, params=params), [Case(calls, label="")], weight)
+
+
+def accuracy(name: str, artifact: str, cases: CaseSource, full_at: float, zero_at: float, weight: float = 1.0,
+             at_most: float | None = None, predictions: str = "probability", what: str = "held-out points",
+             case_seconds: float = 60.0) -> CheckSpec:
+    """The model a case builds classifies held-out inputs; the judge scores the predictions
+    with labels it keeps (see `trained`). Bars come from calibrating the reference."""
+    rule = AccuracyRule(full_at=full_at, zero_at=zero_at, at_most=at_most, predictions=predictions, what=what)
+    return CheckSpec(name, artifact, rule, cases, weight, case_seconds=case_seconds)
+
+
+def trained(*args: Any, inputs: torch.Tensor, labels: torch.Tensor, label: str | None = None,
+            **kwargs: Any) -> Case:
+    """Call the artifact (a trainer returning a model) with `args`, keep the model in the
+    worker, and ask it for predictions on `inputs`; `labels` stay with the judge."""
+    return Case((Call(args, kwargs, keep_as="model", label="training"),
+                 Call((inputs,), target="$model", label="predictions")), label or "", held=labels)
 
 
 def prop(name: str, artifact: str, cases: CaseSource, property: str, weight: float = 1.0,

@@ -49,6 +49,11 @@ def grade_notebook(checkset: CheckSet, notebook: Path, sandbox: Sandbox, options
     if not cells:
         return _not_gradable(result, exercises, f"{notebook} has no code cells; is it the right notebook?", started,
                              options.pending)
+    code_bytes = sum(len(c.cell.source.encode()) for c in cells)
+    if code_bytes > options.limits.code_kib * 1024:
+        return _not_gradable(result, exercises, (
+            f"{notebook}: its code cells hold {code_bytes // 1024} KiB, over the {options.limits.code_kib} KiB "
+            "limit; remove pasted data or long generated code and submit again"), started, options.pending)
 
     located = {e.id: locate(cells, e.id, e.artifacts) for e in exercises}
     if exercises and not any(any(d is not None for d in loc.definitions.values()) or loc.tagged
@@ -67,6 +72,7 @@ def grade_notebook(checkset: CheckSet, notebook: Path, sandbox: Sandbox, options
         result.environment.python = session.ready.python
         result.environment.torch = session.ready.torch
         result.environment.device = session.ready.device_name
+        result.environment.precision = session.ready.precision
     skipped = len(cells) - len(needed)
     if skipped:
         result.warnings.append(f"{skipped} code cell(s) that no exercise depends on were not run")
@@ -108,13 +114,15 @@ def _grade_exercise(info: ExerciseInfo, located: ExerciseCells, cells: list[Cell
                 stop_reason = message
             if incident and incident not in result.incidents:
                 result.incidents.append(incident)
+        earned = max_points if message is None else max_points * getattr(message, "fraction", 0.0)
         result.checks.append(CheckResult(
             name=check.plan.name, kind=check.plan.rule.kind, weight=check.plan.weight,
-            points=0.0 if message else round(max_points, 4), max_points=round(max_points, 4),
+            points=round(earned, 4), max_points=round(max_points, 4),
             passed=message is None, message=message or "",
         ))
     _withhold_secondary_credit(result, prepared)
-    earned = sum(c.weight for c in result.checks if c.passed)
+    earned = sum(c.weight * (1.0 if c.passed else c.points / c.max_points if c.max_points else 0.0)
+                 for c in result.checks)
     result.points = round(info.points * earned / total_weight, 4)
     numbers = {cells[i].cell.number for i in located.needed}
     result.notes += [p.text for p in session.problems_in(numbers)]
@@ -178,7 +186,8 @@ def _run_check(check: PreparedCheck, session: WorkerSession, clock: ExerciseCloc
             actual = session.run_case(case.steps, check.tensors, case_seed(plan, index), timeout, group)
             clock.forgive(session.take_startup_seconds())
             context = CaseContext(plan.artifact, case.label, expected, actual, timeout,
-                                  tuple(case.step_labels), _arguments(case.steps[0], check.tensors))
+                                  tuple(case.step_labels), _arguments(case.steps[0], check.tensors),
+                                  check.tensors.get(case.held) if case.held else None)
             try:
                 message = evaluate(plan.rule, context)
             except ReferenceFailed:

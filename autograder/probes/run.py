@@ -118,9 +118,11 @@ class Prober:
     def _run_step(self, step: Step, seed: int, encoder: codec.Encoder, decoder: codec.Decoder,
                   timeout: float | None) -> StepOutcome:
         try:
-            target = self._resolve(step.target)
+            target = decoder.decode(step.make) if step.make is not None else self._resolve(step.target)
         except LookupError as exc:
             return StepOutcome(error=ErrorInfo(kind="missing", type="NameError", message=str(exc)))
+        except codec.DecodeError as exc:
+            return StepOutcome(error=ErrorInfo(kind="transport", type="DecodeError", message=str(exc)))
         try:
             args, kwargs = self._decode_arguments(step, decoder)
         except codec.DecodeError as exc:
@@ -180,6 +182,10 @@ class Prober:
             obj = self.handles[head[1:]]
         elif head in self.namespace:
             obj = self.namespace[head]
+        elif head in CALLABLE_NAMESPACE:
+            # a check's helper call (torch.nn.Linear, ...) works even where the notebook's
+            # cells that import torch were not needed, hence not run
+            obj = CALLABLE_NAMESPACE[head]
         else:
             raise LookupError(f"{head} is not defined")
         for attr in attrs:

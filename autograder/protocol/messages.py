@@ -60,7 +60,8 @@ class Step(_M):
     """Call `target(*args, **kwargs)` (or only read `target` when `call` is false).
 
     `target` is a name in the notebook's namespace, a handle kept by an earlier step, or
-    either followed by attributes: `model.forward`, `$m.weight`.
+    either followed by attributes: `model.forward`, `$m.weight`. With `make`, `target` only
+    names the step.
     """
 
     target: str = Field(max_length=200)
@@ -69,6 +70,9 @@ class Step(_M):
     kwargs: dict[str, Value] = Field(default_factory=dict)
     keep_as: str | None = Field(default=None, max_length=64)
     observe: Observe = Field(default_factory=Observe)
+    # a callable the judge wrote (a CallableV), called instead of `target`: how a check
+    # builds what it hands to the student's code (a model with a seeded start, a loader)
+    make: Value | None = None
 
 
 # --- what the worker saw ------------------------------------------------------------
@@ -147,6 +151,7 @@ class Ready(_M):
     torch: str = Field(max_length=100)
     cuda: bool = False
     device_name: str = Field(default="cpu", max_length=200)
+    precision: str = Field(default="", max_length=200)  # float settings checks ran under (TF32, cuDNN)
 
 
 class CellDone(_M):

@@ -29,6 +29,9 @@ def to_gradescope(result: NotebookResult) -> GradescopeResults:
     tests = [_test(e) for e in result.exercises]
     header = [result.message] if result.message else []
     header += result.warnings
+    env = result.environment
+    if env.torch:  # what the checks ran on, for anyone comparing runs
+        header.append(f"graded with torch {env.torch} on {env.device}" + (f"; {env.precision}" if env.precision else ""))
     return GradescopeResults(
         score=result.score, max_score=result.max_score, output="\n".join(header),
         tests=tests,

@@ -44,6 +44,7 @@ class Environment(_R):
     python: str = ""
     torch: str = ""
     device: str = "cpu"
+    precision: str = ""
     isolation: str = ""
     reduced_isolation: bool = False
 

@@ -29,7 +29,7 @@ def _header(result: NotebookResult) -> Text:
     text = Text(f"{result.unit} · {result.notebook} · {mode}", style="bold")
     env = result.environment
     if env.torch:
-        text.append(f"\ntorch {env.torch} on {env.device}", style="dim")
+        text.append(f"\ntorch {env.torch} on {env.device}" + (f" · {env.precision}" if env.precision else ""), style="dim")
     if env.reduced_isolation:
         text.append(f"\n{env.isolation}", style="yellow")
     return text

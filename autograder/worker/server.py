@@ -40,7 +40,7 @@ def introduce_and_serve(channel_in: int, channel_out: int, memory_mib: int) -> i
     cuda = torch.cuda.is_available()  # through NVML (see the sandbox's environment): CUDA stays untouched
     framing.write_frame(channel_out, Ready(
         python=platform.python_version(), torch=torch.__version__, cuda=cuda,
-        device_name=f"cuda ({torch.cuda.device_count()} GPU)" if cuda else "cpu",
+        device_name=f"cuda ({torch.cuda.device_count()} GPU)" if cuda else "cpu", precision=pin_precision(),
     ))
     serve(framing.FrameReader(channel_in), channel_out)
     return 0
@@ -125,3 +125,18 @@ def _display(*objects, **_kwargs) -> None:
 
 def _no_ipython():
     return None
+
+
+def pin_precision() -> str:
+    """Full float32 precision and deterministic cuDNN for the notebook and its checks, so
+    that results on a GPU compare with the reference's under the usual tolerances (TF32
+    matrix products differ from float32 ones around 1e-3). Setting these flags does not
+    initialise CUDA. The notebook may change them; the results then say what was set."""
+    import torch
+
+    torch.backends.cuda.matmul.allow_tf32 = False
+    torch.backends.cudnn.allow_tf32 = False
+    torch.backends.cudnn.benchmark = False
+    torch.backends.cudnn.deterministic = True
+    torch.set_float32_matmul_precision("highest")
+    return "full float32 (TF32 off), deterministic cuDNN"

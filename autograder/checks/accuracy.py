@@ -1,0 +1,80 @@
+"""Accuracy checks: the student's model predicts, the judge scores with labels it keeps.
+
+A case trains (or builds) a model in the worker and asks it for predictions on held-out
+inputs; the labels of those inputs are part of the plan but are never sent to the worker
+(`CasePlan.held`). Scores between the calibrated bars earn partial credit on a straight
+ramp: `zero_at` earns nothing, `full_at` and above earn everything.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+import torch
+from pydantic import BaseModel, ConfigDict, model_validator
+
+from autograder.checks.context import CaseContext, Partial, gate
+from autograder.checks.values import kind_of
+from autograder.protocol.codec import TensorData
+
+
+class AccuracyRule(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    kind: Literal["accuracy"] = "accuracy"
+    full_at: float            # accuracy that earns full credit (from calibration)
+    zero_at: float            # accuracy at or below which the check earns nothing
+    at_most: float | None = None  # the asked model cannot do better: more means another model
+    predictions: Literal["probability", "scores"] = "probability"  # P(label 1) per point, or a score per class
+    what: str = "held-out points"
+
+    @model_validator(mode="after")
+    def _bars_in_order(self) -> "AccuracyRule":
+        if not 0 <= self.zero_at < self.full_at <= 1:
+            raise ValueError("need 0 <= zero_at < full_at <= 1")
+        return self
+
+
+def evaluate(rule: AccuracyRule, ctx: CaseContext) -> str | None:
+    failed = gate(ctx)
+    if failed:
+        return failed
+    if ctx.held is None:
+        raise ValueError("an accuracy case needs labels held by the judge")
+    labels = ctx.held.reshape(-1)
+    predicted, problem = read_predictions(rule, ctx.actual.result(), len(labels))
+    if problem:
+        return f"{ctx.artifact}: {ctx.for_label()}{problem}"
+    accuracy = score(predicted, labels)
+    scored = f"{ctx.artifact}: {ctx.for_label()}the model classifies {accuracy:.1%} of {len(labels)} {rule.what} correctly"
+    if rule.at_most is not None and accuracy > rule.at_most:
+        return (f"{scored}, more than the asked model can reach (at most about {rule.at_most:.0%}): "
+                "check that you return the model the exercise describes")
+    if accuracy >= rule.full_at:
+        return None
+    fraction = max(0.0, (accuracy - rule.zero_at) / (rule.full_at - rule.zero_at))
+    return Partial(f"{scored}; full marks from {rule.full_at:.0%}, none at {rule.zero_at:.0%} or less", fraction)
+
+
+def score(predicted: torch.Tensor, labels: torch.Tensor) -> float:
+    return (predicted == labels.reshape(-1).to(predicted.dtype)).to(torch.float64).mean().item()
+
+
+def read_predictions(rule: AccuracyRule, value: Any, count: int) -> tuple[torch.Tensor | None, str | None]:
+    """The predicted class per point, or a message saying what was wrong with the output."""
+    if not isinstance(value, TensorData):
+        return None, f"expected a tensor of predictions, got {kind_of(value)}"
+    data = value.data
+    if data.is_complex() or not (data.is_floating_point() or data.dtype == torch.bool):
+        return None, f"expected floating-point predictions, got {str(data.dtype).removeprefix('torch.')}"
+    if rule.predictions == "probability":
+        if tuple(data.shape) not in ((count,), (count, 1)):
+            return None, f"expected predictions of shape ({count},) or ({count}, 1), got {tuple(data.shape)}"
+        data = data.reshape(-1).to(torch.float64)
+        if not bool(torch.isfinite(data).all()) or bool((data < 0).any()) or bool((data > 1).any()):
+            return None, "expected probabilities between 0 and 1 (apply the sigmoid to the last layer's output)"
+        return (data > 0.5).to(torch.int64), None
+    if data.dim() != 2 or data.shape[0] != count:
+        return None, f"expected scores of shape ({count}, classes), got {tuple(data.shape)}"
+    if not bool(torch.isfinite(data).all()):
+        return None, "the scores contain NaN or inf"
+    return data.argmax(dim=1), None

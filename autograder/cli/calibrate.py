@@ -1,0 +1,38 @@
+"""`autograder calibrate UNIT EXERCISE`: the reference's accuracy over many seeds."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+from autograder.authoring.calibrate import calibrate
+from autograder.cli.common import UsageError, check_unit_name, course_at, require_course
+
+
+def add_parser(sub) -> None:
+    parser = sub.add_parser("calibrate", help="measure the reference's accuracy over seeds, to set the bars")
+    parser.add_argument("unit")
+    parser.add_argument("exercise", help="exercise id, e.g. u2.9.q4")
+    parser.add_argument("--seeds", type=int, default=10, help="how many seeds (default 10)")
+    parser.add_argument("--course", type=Path)
+
+
+def run_calibrate(args: argparse.Namespace) -> int:
+    unit = check_unit_name(args.unit)
+    course = course_at(args.course) or require_course()
+    if args.seeds < 2:
+        raise UsageError("--seeds must be at least 2: one run has no spread")
+    rows = calibrate(course, unit, args.exercise, args.seeds)
+    if not rows:
+        raise UsageError(f"{args.exercise} has no accuracy check to calibrate")
+    table = Table(title=f"{args.exercise}: the reference over {args.seeds} seeds")
+    for column in ("check", "mean", "std", "min", "max", "full_at (suggested)", "zero_at (suggested)"):
+        table.add_column(column)
+    for row in rows:
+        table.add_row(row.check, f"{row.mean:.4f}", f"{row.spread:.4f}", f"{min(row.scores):.4f}",
+                      f"{max(row.scores):.4f}", f"{row.suggested_full_at:.2f}", f"{row.suggested_zero_at:.2f}")
+    Console().print(table)
+    return 0
