@@ -18,6 +18,15 @@ from autograder.sandbox.local import LocalSandbox
 ROOT = Path(__file__).resolve().parents[1]
 
 
+_FASHION = (find_course(ROOT).data_dir if find_course(ROOT) else ROOT.parent / "shared" / "data") / "FashionMNIST" / "raw"
+# tests that read Fashion-MNIST skip, saying what is missing, where the data are not present
+needs_fashion_mnist = pytest.mark.skipif(
+    not (_FASHION / "train-images-idx3-ubyte").exists() or not (_FASHION / "t10k-labels-idx1-ubyte").exists(),
+    reason=f"Fashion-MNIST is not in {_FASHION}: set AUTOGRADER_DATA to a folder in torchvision layout "
+           "(see ../shared/data/README.md)",
+)
+
+
 def pytest_addoption(parser):
     parser.addoption("--runslow", action="store_true", help="also run full-budget checks")
 
@@ -39,8 +48,9 @@ def course() -> Course:
 
 
 @pytest.fixture(scope="session")
-def sandbox() -> LocalSandbox:
-    return LocalSandbox(os.environ.get("AUTOGRADER_TEST_ISOLATION", "auto"))
+def sandbox(course) -> LocalSandbox:
+    # the course's data sets, read-only and named by AUTOGRADER_DATA, as `grade` and `validate` give them
+    return LocalSandbox(os.environ.get("AUTOGRADER_TEST_ISOLATION", "auto"), data_dir=course.data_dir)
 
 
 def _unit_fixtures(unit: str) -> dict:

@@ -8,7 +8,6 @@ reads, and a stub (`raise NotImplementedError`) fails with "is not implemented y
 
 from __future__ import annotations
 
-import math
 
 import pytest
 import torch

@@ -1,4 +1,4 @@
-"""Unit 2, sections 2.1-2.4, end to end: for every exercise the reference scores full marks,
+"""Unit 2, sections 2.1-2.7 and u2.8.q1-q2, end to end: for every exercise the reference scores full marks,
 the stub scores zero with a "not implemented" style message, and every catalogued mistake
 loses the points of the check that names it, with the message it should give. Also: the
 known answers of the worked examples hold for the reference, and feedback names the
@@ -13,26 +13,33 @@ import torch
 
 from autograder.exercises.loader import load_exercises
 from autograder.judge.reference import Reference
-from conftest import ROOT, check_result, exercise
+from conftest import ROOT, check_result, exercise, needs_fashion_mnist
 from unitcontract import contract
 
 # the fixtures and the contract tests (full marks, zero, mistakes) that every unit shares
-globals().update(contract("unit2", mistake_limits={"exercise_seconds": 6}))
+# the exercises whose checks read Fashion-MNIST
+DATA_EXERCISES = frozenset({"u2.5.q1", "u2.6.q5", "u2.7.q1", "u2.7.q2", "u2.7.q3"})
+globals().update(contract("unit2", mistake_limits={"exercise_seconds": 6}, needs_data=DATA_EXERCISES))
 
 
 @pytest.fixture(scope="module")
 def reference_namespace(hidden_unit2):
     """The reference notebook's functions and data, run in this process (as the judge does)."""
     names = ["X", "Y", "calc_dC", "neuron_point_grad", "log_likelihood", "train_neuron_scratch", "calc_dC_analytic",
-             "train_neuron_vectorized", "train_neuron_torch", "GOOD_INIT", "make_blobs"]
+             "train_neuron_vectorized", "train_neuron_torch", "GOOD_INIT", "make_blobs", "FashionMNISTDataset",
+             "softmax_regression_grad", "dZ_db", "dZ_dW", "make_softmax_regression", "load_fmnist_flat",
+             "full_dataset_cost", "load_minibatch", "gd_step", "likelihood_grad", "stable_log_softmax", "DATA_ROOT",
+             "CLASSES"]
     return Reference(hidden_unit2.notebook, {"facts": names}).prober().namespace
 
 
+@needs_fashion_mnist
 def test_totals_and_manual_points(reference_results, stub_results):
     full = reference_results["hidden"]
-    assert full.score == full.max_score == 100
-    assert full.manual_points == 10  # the ReLU plot (u2.1.q3) and the interpretation (u2.3.q1), for the TA
-    assert exercise(full, "u2.1.q3").manual and exercise(full, "u2.3.q1").manual
+    assert full.score == full.max_score == 185
+    # the ReLU plot (u2.1.q3), the interpretation (u2.3.q1) and the pictures (u2.5.q1), for the TA
+    assert full.manual_points == 15
+    assert exercise(full, "u2.1.q3").manual and exercise(full, "u2.3.q1").manual and exercise(full, "u2.5.q1").manual
     assert stub_results["public"].score == 0
 
 
@@ -112,7 +119,7 @@ def test_public_checks_store_answers_only_as_hashes(public_unit2):
             stored = check.expected[0].result()
             leaves = stored.values() if isinstance(stored, dict) else [stored]
             assert all(isinstance(v, str) and v.startswith("sha256:") for v in leaves), stored
-    assert answers == 8
+    assert answers == 12
 
 
 # --- the known answers of the worked examples, for the reference ------------------------------
@@ -202,3 +209,140 @@ def test_k_dimensional_blobs(reference_namespace, k, accuracy):
                                                                  0.1, 1000)
     assert isinstance(b, float) and costs.shape == (1000,) and math.isfinite(costs[-1].item())
     assert ((X @ w + b > 0).double() == Y).double().mean().item() == accuracy
+
+
+# --- sections 2.5-2.8: feedback --------------------------------------------------------------
+
+@needs_fashion_mnist
+def test_feedback_on_a_layer_replaced_instead_of_updated(mistake_results):
+    graded = mistake_results[("u2.7.q2", "new parameter tensors")]
+    message = check_result(graded, "u2.7.q2", "updates the layer in place").message
+    assert message.startswith("gd_step: for the tensor that was z.weight before the call, after one step on 16 "
+                              "training pictures, lr 0.5, ")
+    assert "values differ" in message and "tensor(" not in message
+    assert check_result(graded, "u2.7.q2", "one step").passed
+
+
+@needs_fashion_mnist
+def test_feedback_on_a_dataset_names_the_item_and_not_the_folder_contents(mistake_results):
+    graded = mistake_results[("u2.5.q1", "forgets the target transform")]
+    message = check_result(graded, "u2.5.q1", "transforms").message
+    assert message.startswith("FashionMNISTDataset: for dataset[")
+    assert "with a transform and a target transform" in message and "at [1]" in message
+    assert "write_png" not in message and "randint" not in message  # how the folder is built stays hidden
+
+
+def test_feedback_on_an_unstable_log_softmax(mistake_results):
+    message = check_result(mistake_results[("u2.8.q1", "the log of the softmax")], "u2.8.q1",
+                           "scores up to 1000").message
+    assert message.startswith("stable_log_softmax: for float32 scores in [-1000, 1000] of shape (16, 10), dim=1, ")
+    assert "got -inf" in message
+
+
+@needs_fashion_mnist
+def test_data_checks_read_pictures_in_the_worker_not_in_the_plan(hidden_unit2):
+    """The picture folders of u2.5.q1 are written at check time from a seeded expression; the
+    plan holds no picture, and two seeds give different folders."""
+    def first_argument(seed):
+        check = next(c for c in hidden_unit2.prepare("u2.5.q1", seed=seed) if c.plan.name == "length and items")
+        return check.plan.cases[0].steps[0].args[0], check.tensors
+
+    (arg, tensors), (other, _) = first_argument(1), first_argument(2)
+    assert arg.t == "callable" and not tensors
+    assert arg.source != other.source and "autograder-u2.5-" in arg.source
+
+
+# --- sections 2.5-2.8: the known answers, for the reference ------------------------------------
+
+@pytest.fixture(scope="module")
+def training_set(reference_namespace):
+    return reference_namespace["load_fmnist_flat"]()
+
+
+@needs_fashion_mnist
+def test_fashion_mnist_as_the_text_describes_it(reference_namespace, training_set):
+    import torchvision
+
+    ns = reference_namespace
+    X, labels = training_set
+    assert X.shape == (60000, 784) and X.dtype == torch.float32 and labels.dtype == torch.int64
+    assert X.min().item() == 0 and X.max().item() == 1
+    assert labels.bincount().tolist() == [6000] * 10
+    assert labels[:4].tolist() == [9, 0, 0, 3] and ns["CLASSES"][9] == "Ankle boot"
+    train = torchvision.datasets.FashionMNIST(ns["DATA_ROOT"], train=True, download=False)
+    image, label = train[0]
+    assert len(train) == 60000 and image.size == (28, 28) and image.mode == "L" and label == 9
+    torch.testing.assert_close(X[:100] * 255, train.data[:100].reshape(100, 784).float(), rtol=0, atol=1e-4)
+
+
+@needs_fashion_mnist
+def test_untrained_cost_is_close_to_ln_10(reference_namespace, training_set):
+    ns = reference_namespace
+    model = ns["make_softmax_regression"]()
+    assert sum(p.numel() for p in model.parameters()) == 7850
+    assert abs(ns["full_dataset_cost"](model, *training_set) - math.log(10)) < 0.3
+
+
+@needs_fashion_mnist
+def test_gradient_formula_agrees_with_autograd_and_sgd_step(reference_namespace, training_set):
+    ns = reference_namespace
+    X, labels = training_set
+    layer = torch.nn.Linear(784, 10)
+    W, b = layer.weight.detach().clone(), layer.bias.detach().clone()
+    dW, db = ns["softmax_regression_grad"](W, b, X[:256], labels[:256])
+    ns["gd_step"](layer, X[:256].reshape(256, 1, 28, 28), labels[:256], 0.1)
+    torch.testing.assert_close(layer.weight.detach(), W - 0.1 * dW)
+    torch.testing.assert_close(layer.bias.detach(), b - 0.1 * db)
+    torch.testing.assert_close(ns["dZ_db"](4), torch.eye(4))
+
+
+@needs_fashion_mnist
+def test_likelihood_gradient_underflows_for_a_whole_split(reference_namespace):
+    ns = reference_namespace
+    X, labels = ns["load_fmnist_flat"](train=False)
+    W, b = torch.zeros(10, 784, dtype=torch.float64), torch.zeros(10, dtype=torch.float64)
+    assert torch.count_nonzero(ns["likelihood_grad"](W, b, X, labels)) == 0  # L = 10^-10000
+    small = ns["likelihood_grad"](W, b, X[:3], labels[:3])
+    assert small.abs().max() > 0
+
+
+def test_stable_log_softmax_at_a_thousand(reference_namespace):
+    z = (torch.rand(64, 10, generator=torch.Generator().manual_seed(0)) * 2 - 1) * 1000
+    ours = reference_namespace["stable_log_softmax"](z, dim=1)
+    assert torch.isfinite(ours).all()
+    assert (ours - torch.log_softmax(z, dim=1)).abs().max() < 1e-3  # about 1e-4 in float32, not 1e-6
+
+
+@needs_fashion_mnist
+def test_minibatch_of_fashion_mnist(reference_namespace):
+    import torchvision
+
+    ns = reference_namespace
+    test = torchvision.datasets.FashionMNIST(ns["DATA_ROOT"], train=False, download=False)  # PIL pictures
+    images, labels = ns["load_minibatch"](test, seed=3)
+    assert images.shape == (16, 1, 28, 28) and images.dtype == torch.float32 and labels.shape == (16,)
+    assert 0 <= images.min() and images.max() <= 1 and labels.dtype == torch.int64
+    again, _ = ns["load_minibatch"](test, seed=3)
+    other, _ = ns["load_minibatch"](test, seed=4)
+    assert torch.equal(images, again) and not torch.equal(images, other)
+
+
+@needs_fashion_mnist
+def test_dataset_reads_a_folder_with_or_without_header(reference_namespace, tmp_path):
+    import torchvision
+
+    ns = reference_namespace
+    pictures = torch.randint(0, 256, (5, 1, 28, 28), dtype=torch.uint8, generator=torch.Generator().manual_seed(1))
+    for i in range(5):
+        torchvision.io.write_png(pictures[i], str(tmp_path / f"{i}.png"))
+    for header in ("filename,label\n", ""):
+        (tmp_path / "labels.csv").write_text(header + "".join(f"{i}.png,{i + 3}\n" for i in (4, 0, 2)))
+        ds = ns["FashionMNISTDataset"](str(tmp_path / "labels.csv"), str(tmp_path))
+        assert len(ds) == 3
+        image, label = ds[0]
+        assert torch.equal(image, pictures[4]) and label == 7 and type(label) is int
+        with pytest.raises(IndexError):
+            ds[3]
+    (tmp_path / "labels.csv").write_text("9.png,1\n")
+    with pytest.raises(FileNotFoundError, match="9.png"):
+        ns["FashionMNISTDataset"](str(tmp_path / "labels.csv"), str(tmp_path))[0]

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import math
 
-import pytest
 import torch
 
 from autograder.checks.values import Policy, Tolerance, compare

@@ -6,12 +6,14 @@ The worker is spawned before the judge imports torch, so the two imports overlap
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
 from rich.console import Console
 
 from autograder.cli.common import UsageError, check_unit_name, course_at, public_checks, require_course, settings
+from autograder.config.loader import DATA_ENV
 from autograder.sandbox import create_sandbox
 
 
@@ -39,8 +41,9 @@ def check_notebook(unit: str, notebook: Path, *, hidden: bool = False, only: lis
     """Grade one notebook with the public (or, for staff, hidden) checks of `unit`."""
     course = course_at(course_dir, near=notebook.parent if notebook.parent.exists() else None)
     config = settings(course)
-    readonly = (course.data_dir,) if course is not None else ()
-    sandbox = create_sandbox(config.sandbox, backend, readonly)
+    # a student without the course checkout names the data folder with AUTOGRADER_DATA
+    data = course.data_dir if course is not None else (Path(os.environ[DATA_ENV]) if os.environ.get(DATA_ENV) else None)
+    sandbox = create_sandbox(config.sandbox, backend, data_dir=data)
     pending = sandbox.spawn(config.limits)
     try:
         from autograder.judge.checkset import HiddenCheckSet

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import abc
 import hashlib
+import os
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,7 +13,7 @@ import torch
 
 from autograder.checks.observed import Observed
 from autograder.checks.plan import CheckPlan
-from autograder.config.loader import Course
+from autograder.config.loader import DATA_ENV, Course
 from autograder.exercises.info import ExerciseInfo
 from autograder.exercises.loader import CHECKS_FILE, SpecError, load_exercises
 from autograder.exercises.public import read_public
@@ -57,6 +58,8 @@ class HiddenCheckSet(CheckSet):
         folder = course.solutions / unit
         self.unit = unit
         self.folder = folder
+        # the reference notebook runs in this process and finds the data sets where the worker does
+        os.environ.setdefault(DATA_ENV, str(course.data_dir))
         self.specs: list[Exercise] = load_exercises(folder / CHECKS_FILE)
         unit_config = course.config.units.get(unit)
         if unit_config is None:

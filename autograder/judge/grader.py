@@ -13,6 +13,7 @@ from autograder.checks.observed import Observed
 from autograder.protocol.messages import Step
 from autograder.protocol.values import TensorV
 from autograder.config.models import Limits
+from autograder.exercises.data import DataMissing
 from autograder.exercises.info import ExerciseInfo
 from autograder.judge.checkset import CheckSet, PreparedCheck, case_seed
 from autograder.judge.reference import ReferenceBroken
@@ -101,6 +102,16 @@ def _grade_exercise(info: ExerciseInfo, located: ExerciseCells, cells: list[Cell
         result.status = "not_graded"
         result.summary = INTERNAL_ERROR
         result.notes.append(f"internal: {exc}")
+        return result
+    except (DataMissing, FileNotFoundError) as exc:  # the grading machine lacks a data set: the TA's to fix
+        result.status = "not_graded"
+        result.summary = "not graded: a data set the checks need is missing on the grading machine; the TA will grade it again"
+        result.notes.append(f"internal: {exc}")
+        return result
+    except Exception as exc:  # noqa: BLE001 - a defect in the checks must not cost the other exercises
+        result.status = "not_graded"
+        result.summary = INTERNAL_ERROR
+        result.notes.append(f"internal: the checks could not be prepared ({type(exc).__name__}: {exc})")
         return result
     total_weight = sum(p.plan.weight for p in prepared) or 1.0
     clock = ExerciseClock(min(deadline, time.monotonic() + options.limits.exercise_seconds), deadline)

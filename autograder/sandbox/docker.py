@@ -26,12 +26,14 @@ import sys
 import tempfile
 import threading
 import time
+from pathlib import Path
 
 from autograder import __version__
+from autograder.config.loader import DATA_ENV
 from autograder.config.models import Limits, SandboxConfig
 from autograder.protocol import framing
 from autograder.sandbox.base import Exit, Sandbox, SandboxError, Worker
-from autograder.sandbox.local import READY_SECONDS, SANDBOX_PACKAGE_ROOT, host_view
+from autograder.sandbox.local import READY_SECONDS, SANDBOX_PACKAGE_ROOT, host_view, with_data_dir
 from autograder.sandbox.workers import IMPORT_ALLOWANCE_MIB, gib
 
 ROLE_LABEL = "org.autograder.role"
@@ -68,12 +70,12 @@ def _has_nvidia_devices() -> bool:
 class DockerSandbox(Sandbox):
     name = "docker"
 
-    def __init__(self, config: SandboxConfig, readonly_dirs: tuple = (), client=None):
+    def __init__(self, config: SandboxConfig, readonly_dirs: tuple = (), client=None, data_dir: Path | None = None):
         import docker
 
         self.config = config
         self.client = client or docker_client()
-        self.readonly_dirs = tuple(readonly_dirs)
+        self.data_dir, self.readonly_dirs = with_data_dir(data_dir, readonly_dirs)
         try:
             self.image = self.client.images.get(config.image)
         except docker.errors.ImageNotFound:
@@ -214,7 +216,9 @@ class DockerSandbox(Sandbox):
             "PYTORCH_NVML_BASED_CUDA_CHECK": "1",
         }
         if not self.config.host_python:
-            return "python", {}, environment
+            return "python", {}, environment  # the image names its baked-in data (AUTOGRADER_DATA=/opt/data)
+        if self.data_dir is not None:  # mounted from this machine, at the same path
+            environment[DATA_ENV] = str(self.data_dir)
         view = host_view(sys.executable, self.readonly_dirs)
         # /sbin stays empty: Docker mounts its init process there
         volumes = {os.path.realpath(target if os.path.isabs(target) else os.path.join("/", target)):

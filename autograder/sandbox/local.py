@@ -27,6 +27,7 @@ import time
 from pathlib import Path
 
 import autograder
+from autograder.config.loader import DATA_ENV
 from autograder.config.models import Limits
 from autograder.protocol import framing
 from autograder.protocol.messages import Ready
@@ -66,7 +67,7 @@ class LocalSandbox(Sandbox):
     name = "local"
 
     def __init__(self, isolation: str = "auto", readonly_dirs: tuple[Path, ...] = (), python: str | None = None,
-                 pool: bool = False):
+                 pool: bool = False, data_dir: Path | None = None):
         if isolation not in ("auto", "bwrap", "none"):
             raise SandboxError(f"unknown isolation {isolation!r}")
         if isolation == "bwrap" and not bwrap_usable():
@@ -75,6 +76,7 @@ class LocalSandbox(Sandbox):
                 "here; install it (apt-get install bubblewrap) or set isolation = 'auto'"
             )
         self.use_bwrap = isolation != "none" and bwrap_usable()
+        self.data_dir, readonly_dirs = with_data_dir(data_dir, readonly_dirs)
         self.readonly_dirs = tuple(Path(d) for d in readonly_dirs if Path(d).exists())
         self.python = python or sys.executable
         # A zygote forks workers with torch already imported; it needs bubblewrap and root
@@ -235,7 +237,18 @@ class LocalSandbox(Sandbox):
         for passthrough in ("CUDA_VISIBLE_DEVICES", "NVIDIA_VISIBLE_DEVICES"):
             if passthrough in os.environ:
                 env[passthrough] = os.environ[passthrough]
+        if self.data_dir is not None:
+            env[DATA_ENV] = str(self.data_dir)
         return env
+
+
+def with_data_dir(data_dir: Path | None, readonly_dirs: tuple) -> tuple[Path | None, tuple]:
+    """The data folder (absolute) and the read-only mounts with it added."""
+    if data_dir is None:
+        return None, tuple(readonly_dirs)
+    data_dir = Path(data_dir).resolve()
+    mounts = tuple(readonly_dirs)
+    return data_dir, mounts if any(Path(d).resolve() == data_dir for d in mounts) else mounts + (data_dir,)
 
 
 @dataclass

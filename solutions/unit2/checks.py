@@ -1,4 +1,5 @@
-"""Hidden checks for unit 2, sections 2.1-2.4 (a single neuron). Students never receive this file.
+"""Hidden checks for unit 2, sections 2.1-2.7 and u2.8.q1-q2 (a single neuron, then softmax
+regression on Fashion-MNIST). Students never receive this file.
 
 Each exercise lists its checks (what is called, on which inputs, judged how, for what share
 of the points) and the common mistakes that `autograder validate unit2` proves are caught.
@@ -11,8 +12,9 @@ from sklearn.datasets import make_blobs
 
 from autograder.checks.rerun import neuron_descent
 from autograder.exercises import (
-    Call, Exercise, Mistake, answer, case, output, perf, prop, raises, rerun, sequence, source,
+    Call, Exercise, Mistake, answer, case, function, kept, output, perf, prop, raises, rerun, sequence, source,
 )
+from autograder.exercises.data import fashion_mnist
 
 F64 = torch.float64
 START = (1.0, -1.0, 5.5)  # the text's deliberately poor starting line
@@ -559,4 +561,656 @@ U2_4_Q1 = Exercise(
 )
 
 
-EXERCISES = [U2_1_Q1, U2_1_Q2, U2_1_Q3, U2_2_Q1, U2_2_Q2, U2_3_Q1, U2_3_Q2, U2_3_Q3, U2_3_Q4, U2_3_Q5, U2_4_Q1]
+
+# --- u2.5 ----------------------------------------------------------------------------
+# The picture folders exist only at check time. A folder is built by the first argument of
+# the dataset call: an expression (trusted, written here) that the worker evaluates when it
+# decodes the call, writing PNG files and the labels file into its private temporary folder
+# (and the judge does the same in its own when it runs the reference). Synthetic pictures
+# come from a seeded generator; the 500 test pictures are read from the mounted data folder
+# (AUTOGRADER_DATA). Nothing is written into the repository or the student's release.
+
+def hidden_only(check):
+    """A check the student's release leaves out: large inputs, or data read while decoding."""
+    check.public = False
+    return check
+
+
+def _folder(token: str) -> str:
+    return (f"__import__('os').path.join(__import__('tempfile').gettempdir(), "
+            f"'autograder-u2.5-{token}')")
+
+
+def _pictures(seed: int, n: int, real: bool) -> tuple[str, str]:
+    """Source of (images uint8 (n, 1, 28, 28), labels int64 (n,)) in the checking process."""
+    if real:
+        raw = "__import__('os').path.join(__import__('os').environ['AUTOGRADER_DATA'], 'FashionMNIST', 'raw', '{}')"
+        chosen = f"torch.randperm(10000, generator=torch.Generator().manual_seed({seed}))[:{n}].numpy()"
+        return (f"torch.from_numpy(np.fromfile({raw.format('t10k-images-idx3-ubyte')}, dtype=np.uint8, "
+                f"offset=16).reshape(-1, 1, 28, 28)[{chosen}].copy())",
+                f"torch.from_numpy(np.fromfile({raw.format('t10k-labels-idx1-ubyte')}, dtype=np.uint8, "
+                f"offset=8)[{chosen}].astype(np.int64))")
+    return (f"torch.randint(0, 256, ({n}, 1, 28, 28), dtype=torch.uint8, "
+            f"generator=torch.Generator().manual_seed({seed}))",
+            f"torch.randint(0, 10, ({n},), generator=torch.Generator().manual_seed({seed + 1}))")
+
+
+def row_order(seed: int, n: int) -> list[int]:
+    """The order of the pictures in the labels file (shuffled)."""
+    return torch.randperm(n, generator=torch.Generator().manual_seed(seed + 2)).tolist()
+
+
+def picture_folder(d, n: int = 37, header: bool = True, real: bool = False, drop: int | None = None):
+    """(labels_file, dir) arguments for FashionMNISTDataset; `drop` names a picture whose
+    file is not written (its row stays in the labels file)."""
+    seed = d.child_seed()
+    token = f"{seed:08x}-{n}-{int(header)}-{int(real)}-{drop}"
+    images, labels = _pictures(seed, n, real)
+    header_text = "'filename,label\\n'" if header else "''"
+    build = (
+        "(lambda os, io, folder, images, labels, order: ("
+        "os.makedirs(folder, exist_ok=True),"
+        f"[(io.write_png(images[i], os.path.join(folder, f'p{{i}}.{{os.getpid()}}.tmp')),"
+        f" os.replace(os.path.join(folder, f'p{{i}}.{{os.getpid()}}.tmp'), os.path.join(folder, f'img_{{i:04d}}.png')))"
+        f" for i in range(len(images)) if i != {drop!r}],"
+        f"__import__('pathlib').Path(os.path.join(folder, f'labels.{{os.getpid()}}.tmp')).write_text("
+        f"{header_text} + ''.join(f'img_{{i:04d}}.png,{{int(labels[i])}}\\n' for i in order)),"
+        "os.replace(os.path.join(folder, f'labels.{os.getpid()}.tmp'), os.path.join(folder, 'labels.csv')),"
+        "os.path.join(folder, 'labels.csv'))[-1])"
+        f"(__import__('os'), __import__('torchvision.io', fromlist=['write_png']), {_folder(token)}, "
+        f"{images}, {labels}, {row_order(seed, n)})"
+    )
+    what = f"{n} {'test' if real else 'random'} pictures"
+    return (function(build, f"a labels file of {what} ({'with' if header else 'without'} a header)"),
+            function(_folder(token), "their folder"), seed)
+
+
+def dataset_calls(d, *, n: int = 37, header: bool = True, real: bool = False, drop: int | None = None, **kwargs):
+    labels_file, folder, seed = picture_folder(d, n, header, real, drop)
+    built = Call((labels_file, folder), kwargs, keep_as="ds", quiet=True,
+                 label=f"FashionMNISTDataset({labels_file.label}, ...)")
+    return built, seed
+
+
+def items_case(d, header: bool, real: bool = False, n: int = 37):
+    built, _ = dataset_calls(d, n=n, header=header, real=real)
+    picks = [0, n - 1] + [d.py.randrange(n) for _ in range(4)]
+    where = f"{n} {'test' if real else 'random'} pictures, labels file {'with' if header else 'without'} a header"
+    return sequence(built, Call(target="$ds.__len__", label=f"len(dataset) for {where}"),
+                    *[Call((i,), target="$ds.__getitem__", label=f"dataset[{i}] for {where}") for i in picks],
+                    label=where)
+
+
+def transform_case(d):
+    built, _ = dataset_calls(d, transform=function("lambda image: image.float() / 255 + 1", "a transform"),
+                             target_transform=function("lambda label: 100 + label", "a target transform"))
+    picks = [d.py.randrange(37) for _ in range(4)]
+    return sequence(built, *[Call((i,), target="$ds.__getitem__",
+                                  label=f"dataset[{i}] with a transform and a target transform") for i in picks],
+                    label="37 random pictures with transforms")
+
+
+def loader_case(d):
+    built, _ = dataset_calls(d, header=False)
+    calls = [built,
+             Call((kept("ds"),), {"batch_size": 4}, target="torch.utils.data.DataLoader", keep_as="loader", quiet=True,
+                  label="DataLoader(dataset, batch_size=4)"),
+             Call(target="$loader.__iter__", keep_as="batches", quiet=True, label="iter(loader)")]
+    calls += [Call(target="$batches.__next__", label=f"batch {k} of DataLoader(dataset, batch_size=4) over 37 pictures")
+              for k in range(10)]
+    return sequence(*calls, label="DataLoader(dataset, batch_size=4) over 37 pictures")
+
+
+def bad_index_cases(d):
+    cases = []
+    for index in (37, 40):
+        built, _ = dataset_calls(d)
+        cases.append(sequence(built, Call((index,), target="$ds.__getitem__", label=f"dataset[{index}] of 37 pictures"),
+                              label=f"dataset[{index}] of 37 pictures"))
+    return cases
+
+
+def missing_file_cases(d):
+    drop = d.py.randrange(37)
+    built, seed = dataset_calls(d, drop=drop)
+    row = row_order(seed, 37).index(drop)
+    return [sequence(built, Call((row,), target="$ds.__getitem__", label="the item whose picture file is missing"),
+                     label="a labels file naming a picture that is not in the folder")]
+
+
+DATASET_HEAD = """\
+class FashionMNISTDataset(torch.utils.data.Dataset):
+    def __init__(self, labels_file, dir, transform=None, target_transform=None):
+        self.dir, self.transform, self.target_transform = dir, transform, target_transform
+"""
+DATASET_LEN = "    def __len__(self):\n        return len(self.rows)\n"
+
+
+def dataset_variant(read_rows: str, get: str) -> str:
+    return DATASET_HEAD + read_rows + DATASET_LEN + get
+
+
+ROWS_SKIP_HEADER = ("        lines = open(labels_file).read().split()\n"
+                    "        if lines and lines[0].startswith('filename'):\n            lines = lines[1:]\n"
+                    "        self.rows = [(l.split(',')[0], int(l.split(',')[1])) for l in lines]\n")
+GET_OK = ("    def __getitem__(self, idx):\n"
+          "        if not 0 <= idx < len(self.rows):\n            raise IndexError(idx)\n"
+          "        name, label = self.rows[idx]\n        path = os.path.join(self.dir, name)\n"
+          "        if not os.path.exists(path):\n            raise FileNotFoundError(path)\n"
+          "        image = torchvision.io.read_image(path)\n"
+          "        if self.transform:\n            image = self.transform(image)\n"
+          "        if self.target_transform:\n            label = self.target_transform(label)\n"
+          "        return image, label\n")
+
+U2_5_Q1 = Exercise(
+    "u2.5.q1", "A custom FashionMNISTDataset", ["FashionMNISTDataset"],
+    manual="the plot of a few pictures of the 500-picture folder",
+    checks=[
+        output("length and items", "FashionMNISTDataset",
+               lambda d: [items_case(d, header=True), items_case(d, header=False)], weight=4),
+        output("transforms", "FashionMNISTDataset", lambda d: [transform_case(d)], weight=1.5),
+        output("in a DataLoader", "FashionMNISTDataset", lambda d: [loader_case(d)], weight=1.5),
+        hidden_only(output("500 test pictures", "FashionMNISTDataset",
+                           lambda d: [items_case(d, header=True, real=True, n=500)], weight=1)),
+        raises("index out of range", "FashionMNISTDataset", bad_index_cases, ["IndexError"], weight=1),
+        raises("missing picture file", "FashionMNISTDataset", missing_file_cases, ["FileNotFoundError"], weight=1),
+    ],
+    mistakes=[
+        Mistake("keeps the header line as a row",
+                dataset_variant("        lines = open(labels_file).read().split()\n"
+                                "        self.rows = [(l.split(',')[0], l.split(',')[1]) for l in lines]\n"
+                                "        self.rows = [(n, int(v)) if v.isdigit() else (n, v) for n, v in self.rows]\n",
+                                GET_OK),
+                fails=["length and items"], says="labels file with a header, FashionMNISTDataset raised FileNotFoundError"),
+        Mistake("forgets the target transform",
+                dataset_variant(ROWS_SKIP_HEADER, GET_OK.replace(
+                    "        if self.target_transform:\n            label = self.target_transform(label)\n", "")),
+                fails=["transforms"], says="with a transform and a target transform"),
+        Mistake("a (28, 28) picture without the channel",
+                dataset_variant(ROWS_SKIP_HEADER, GET_OK.replace("read_image(path)", "read_image(path)[0]")),
+                fails=["length and items", "in a DataLoader"], says="expected shape (1, 28, 28)"),
+        Mistake("lets negative or large indices through",
+                dataset_variant(ROWS_SKIP_HEADER, GET_OK.replace(
+                    "        if not 0 <= idx < len(self.rows):\n            raise IndexError(idx)\n",
+                    "        idx = idx % len(self.rows)\n")),
+                fails=["index out of range"], says="should raise IndexError"),
+        Mistake("no check that the file exists",
+                dataset_variant(ROWS_SKIP_HEADER, GET_OK.replace(
+                    "        if not os.path.exists(path):\n            raise FileNotFoundError(path)\n", "")),
+                fails=["missing picture file"], says="but it raised RuntimeError"),
+    ],
+)
+
+
+# --- u2.6 ----------------------------------------------------------------------------
+
+U2_6_Q1 = Exercise(
+    "u2.6.q1", "Number of parameters", ["ans_u2_6_q1"],
+    checks=[answer("parameter count", "ans_u2_6_q1", weight=1)],
+    mistakes=[Mistake("forgets the biases", "ans_u2_6_q1 = 7840\n", fails=["parameter count"], says="is not correct")],
+)
+
+
+def softmax_inputs(d, n: int, score: float, dtype=F64, classes: int = 10, width: int = 784):
+    X = d.rand(n, width, dtype=dtype)
+    W = d.randn(classes, width, dtype=dtype)
+    W = W * (score / (X @ W.T).abs().max().clamp_min(1e-12))
+    return W, d.randn(classes, dtype=dtype), X, d.randint(0, classes, (n,))
+
+
+def softmax_grad_cases(d):
+    cases = [case(*softmax_inputs(d, n, 50.0), label=f"{n} float64 picture{'s' if n > 1 else ''}, scores up to 50")
+             for n in (1, 7)]
+    cases.append(case(*softmax_inputs(d, 16, 5.0, classes=3, width=20),
+                      label="16 float64 inputs of width 20, 3 classes"))
+    return cases
+
+
+def large_score_cases(d):
+    return [case(*softmax_inputs(d, 32, 800.0), label="32 float64 pictures with scores up to 800"),
+            case(*softmax_inputs(d, 32, 120.0, dtype=torch.float32), label="32 float32 pictures with scores up to 120")]
+
+
+GRAD_HEAD = "def softmax_regression_grad(W, b, X, labels):\n"
+ONE_HOT = "F.one_hot(labels, num_classes=W.shape[0]).to(W.dtype)"
+
+U2_6_Q2 = Exercise(
+    "u2.6.q2", "The gradient of H for softmax regression", ["softmax_regression_grad"],
+    checks=[
+        output("equals autograd's gradient", "softmax_regression_grad", softmax_grad_cases, weight=4, scale=10),
+        hidden_only(output("a batch of 256", "softmax_regression_grad",
+                           lambda d: [case(*softmax_inputs(d, 256, 50.0), label="256 float64 pictures, scores up to 50")],
+                           weight=1, scale=10)),
+        output("large scores", "softmax_regression_grad", large_score_cases, weight=2, scale=10),
+        source("no loop over samples or classes", "softmax_regression_grad",
+               lambda d: [case(*softmax_inputs(d, 2, 1.0))],
+               weight=1.5, no_loops=True),
+        source("without autograd", "softmax_regression_grad",
+               lambda d: [case(*softmax_inputs(d, 2, 1.0))],
+               weight=1.5, forbid=["backward", "autograd", "requires_grad", "requires_grad_"],
+               reason="use the formula you derived"),
+    ],
+    mistakes=[
+        Mistake("a softmax that overflows", GRAD_HEAD +
+                "    e = torch.exp(X @ W.T + b)\n    y = e / e.sum(dim=1, keepdim=True)\n"
+                f"    error = (y - {ONE_HOT}) / len(X)\n    return error.T @ X, error.sum(dim=0)\n",
+                fails=["large scores"], says="got nan"),
+        Mistake("the sum instead of the mean", GRAD_HEAD +
+                f"    error = torch.softmax(X @ W.T + b, dim=1) - {ONE_HOT}\n    return error.T @ X, error.sum(dim=0)\n",
+                fails=["equals autograd's gradient"], says="values differ"),
+        Mistake("y_t - y instead of y - y_t", GRAD_HEAD +
+                f"    error = ({ONE_HOT} - torch.softmax(X @ W.T + b, dim=1)) / len(X)\n"
+                "    return error.T @ X, error.sum(dim=0)\n",
+                fails=["equals autograd's gradient"], says="values differ"),
+        Mistake("a loop over the samples", GRAD_HEAD +
+                "    dW, db = torch.zeros_like(W), torch.zeros_like(b)\n"
+                "    for x, k in zip(X, labels):\n        e = torch.softmax(W @ x + b, dim=0)\n        e[k] -= 1\n"
+                "        dW += torch.outer(e, x)\n        db += e\n    return dW / len(X), db / len(X)\n",
+                fails=["no loop over samples or classes"], says="it uses a Python loop"),
+        Mistake("autograd instead of the formula", GRAD_HEAD +
+                "    W = W.detach().clone().requires_grad_(True)\n    b = b.detach().clone().requires_grad_(True)\n"
+                "    F.cross_entropy(X @ W.T + b, labels).backward()\n    return W.grad, b.grad\n",
+                fails=["without autograd"], says="use the formula you derived"),
+    ],
+)
+
+
+def jacobian_w_cases(d):
+    return [case(d.randn(5), 3, label="x of 5 float32 values, 3 classes"),
+            case(d.randn(200, dtype=F64), 10, label="x of 200 float64 values, 10 classes"),
+            case(d.randn(1), 1, label="x of 1 float32 value, 1 class"),
+            case(d.randn(4, dtype=F64), 6, label="x of 4 float64 values, 6 classes")]
+
+
+U2_6_Q3 = Exercise(
+    "u2.6.q3", "dZ/db and dZ/dW", ["dZ_db", "dZ_dW"],
+    checks=[
+        output("dZ/db", "dZ_db", [case(1), case(3), case(10)], weight=1),
+        output("dZ/dW", "dZ_dW", jacobian_w_cases, weight=2),
+    ],
+    mistakes=[
+        Mistake("all ones", "def dZ_db(n_classes):\n    return torch.ones(n_classes, n_classes)\n",
+                fails=["dZ/db"], says="values differ"),
+        Mistake("x in every entry, without the Kronecker delta",
+                "def dZ_dW(x, n_classes):\n    return x.expand(n_classes, n_classes, len(x)).clone()\n",
+                fails=["dZ/dW"], says="values differ"),
+        Mistake("only the (n_classes, d) non-zero block",
+                "def dZ_dW(x, n_classes):\n    return x.expand(n_classes, len(x)).clone()\n",
+                fails=["dZ/dW"], says="expected shape"),
+        Mistake("always float32", "def dZ_dW(x, n_classes):\n"
+                "    return torch.eye(n_classes)[:, :, None] * x.float()[None, None, :]\n",
+                fails=["dZ/dW"], says="float64"),
+    ],
+)
+
+
+def model_case(d, n: int):
+    vector = d.randn(7850) * 0.05
+    calls = [
+        Call(keep_as="model", quiet=True, label="make_softmax_regression()"),
+        Call(target="$model.parameters", keep_as="params", quiet=True, label="model.parameters()"),
+        Call((vector, kept("params", "model.parameters()")), target="torch.nn.utils.vector_to_parameters", quiet=True,
+             label="setting the model's 7,850 parameters"),
+        Call((d.rand(n, 784),), target="$model", label=f"the model's output for {n} float32 picture{'s' if n > 1 else ''}"),
+        Call(target="$model.parameters", keep_as="params_after", quiet=True, label="model.parameters()"),
+        Call((kept("params_after", "model.parameters()"),), target="torch.nn.utils.parameters_to_vector",
+             label="the model's parameters, weight then bias, as one vector"),
+    ]
+    return sequence(*calls, label=f"a model with set parameters, {n} picture{'s' if n > 1 else ''}")
+
+
+U2_6_Q4 = Exercise(
+    "u2.6.q4", "The model in two lines", ["make_softmax_regression"],
+    checks=[
+        output("probabilities from its own parameters", "make_softmax_regression",
+               lambda d: [model_case(d, n) for n in (1, 5, 64)], weight=1),
+    ],
+    mistakes=[
+        Mistake("no softmax", "def make_softmax_regression():\n    return nn.Linear(784, 10)\n",
+                fails=["probabilities from its own parameters"], says="the model's output for"),
+        Mistake("softmax over the batch", "def make_softmax_regression():\n"
+                "    return nn.Sequential(nn.Linear(784, 10), nn.Softmax(dim=0))\n",
+                fails=["probabilities from its own parameters"], says="the model's output for 1 float32 picture, 10 of 10 values differ"),
+        Mistake("log-probabilities", "def make_softmax_regression():\n"
+                "    return nn.Sequential(nn.Linear(784, 10), nn.LogSoftmax(dim=1))\n",
+                fails=["probabilities from its own parameters"], says="values differ"),
+        Mistake("no bias", "def make_softmax_regression():\n"
+                "    return nn.Sequential(nn.Linear(784, 10, bias=False), nn.Softmax(dim=1))\n",
+                fails=["probabilities from its own parameters"], says="values differ"),
+    ],
+)
+
+
+def loader_checks(train: bool, d):
+    rows = d.randint(0, 60_000 if train else 10_000, (64,))
+    split = "training" if train else "test"
+    call = Call((), {} if train else {"train": False}, keep_as="data", quiet=True,
+                label="load_fmnist_flat()" if train else "load_fmnist_flat(train=False)")
+    return sequence(
+        call,
+        Call((1,), target="$data.__getitem__", label=f"the labels of the {split} set"),
+        Call((0,), target="$data.__getitem__", keep_as="X", quiet=True, label=f"the images of the {split} set"),
+        Call(target="$X.shape", read_only=True, label=f"the shape of the {split} images"),
+        Call(target="$X.dtype", read_only=True, label=f"the dtype of the {split} images"),
+        Call((rows,), target="$X.__getitem__", label=f"64 rows of the {split} images"),
+        label=f"the {split} set",
+    )
+
+
+def weighted_model(seed: int) -> str:
+    return ("(lambda model, g: (torch.nn.utils.vector_to_parameters(torch.randn(7850, generator=g) * 0.05, "
+            "model.parameters()), model)[1])(torch.nn.Sequential(torch.nn.Linear(784, 10), torch.nn.Softmax(dim=1)), "
+            f"torch.Generator().manual_seed({seed}))")
+
+
+def cost_cases(d):
+    cases = []
+    for n in (1, 20, 100):
+        model = function(weighted_model(d.child_seed()), "a softmax-regression model with given weights")
+        cases.append(case(model, d.rand(n, 784), d.randint(0, 10, (n,)),
+                          label=f"a model with given weights and {n} random picture{'s' if n > 1 else ''}"))
+    return cases
+
+
+def untrained_cost_case(d):
+    fresh = function(f"(lambda _: torch.nn.Sequential(torch.nn.Linear(784, 10), torch.nn.Softmax(dim=1)))"
+                     f"(torch.manual_seed({d.child_seed()}))", "a freshly initialised model")
+    return [sequence(
+        Call((), keep_as="data", quiet=True, target="load_fmnist_flat", label="load_fmnist_flat()"),
+        Call((0,), target="$data.__getitem__", keep_as="X", quiet=True, label="the training images"),
+        Call((1,), target="$data.__getitem__", keep_as="labels", quiet=True, label="the training labels"),
+        Call((fresh, kept("X", "the training images"), kept("labels", "the training labels")),
+             label="the cost of a freshly initialised model on the whole training set"),
+        label="a freshly initialised model on the whole training set")]
+
+
+COST_HEAD = "def full_dataset_cost(model, X, labels):\n    with torch.no_grad():\n"
+LOADER_HEAD = ("def load_fmnist_flat(train=True):\n"
+               "    data = torchvision.datasets.FashionMNIST(DATA_ROOT, train=train, download=False)\n")
+
+U2_6_Q5 = Exercise(
+    "u2.6.q5", "The cost of the untrained model on the training set", ["load_fmnist_flat", "full_dataset_cost"],
+    checks=[
+        output("test set as flat float pictures", "load_fmnist_flat", lambda d: [loader_checks(False, d)], weight=2),
+        output("training set as flat float pictures", "load_fmnist_flat", lambda d: [loader_checks(True, d)], weight=2),
+        output("cost for given weights", "full_dataset_cost", cost_cases, weight=4, rtol=1e-4),
+        output("untrained model on the training set", "full_dataset_cost", untrained_cost_case, weight=2, rtol=1e-4),
+    ],
+    mistakes=[
+        Mistake("pixels not scaled to [0, 1]", LOADER_HEAD +
+                "    return data.data.reshape(len(data.data), -1).float(), data.targets\n",
+                fails=["test set as flat float pictures", "training set as flat float pictures"],
+                says="64 rows of the test images"),
+        Mistake("pictures not flattened", LOADER_HEAD + "    return data.data.float() / 255, data.targets\n",
+                fails=["test set as flat float pictures"], says="the shape of the test images"),
+        Mistake("always the training set", "def load_fmnist_flat(train=True):\n"
+                "    data = torchvision.datasets.FashionMNIST(DATA_ROOT, train=True, download=False)\n"
+                "    return data.data.reshape(len(data.data), -1).float() / 255, data.targets\n",
+                fails=["test set as flat float pictures"], says="the labels of the test set"),
+        Mistake("cross_entropy on probabilities", COST_HEAD +
+                "        return F.cross_entropy(model(X), labels).item()\n",
+                fails=["cost for given weights"], says="for a model with given weights and 1 random picture, expected"),
+        Mistake("the sum instead of the mean", COST_HEAD +
+                "        p = model(X)\n        return -torch.log(p[torch.arange(len(labels)), labels]).sum().item()\n",
+                fails=["cost for given weights", "untrained model on the training set"], says="and 20 random pictures, expected"),
+    ],
+    isolated=True,
+)
+
+
+# --- u2.7 ----------------------------------------------------------------------------
+
+def same_item_dataset(d, form: str) -> tuple:
+    seed, label = d.child_seed(), d.py.randrange(10)
+    image = f"torch.randint(0, 256, (1, 28, 28), dtype=torch.uint8, generator=torch.Generator().manual_seed({seed}))"
+    item = {"uint8": image, "float": f"{image}.float() / 255",
+            "PIL": f"__import__('torchvision.transforms.functional', fromlist=['to_pil_image']).to_pil_image({image})",
+            }[form]
+    return function(f"[({item}, {label})] * 40", f"a data set of 40 copies of one {form} picture")
+
+
+def varied_dataset(d) -> tuple:
+    seed = d.child_seed()
+    return function(f"list(zip(torch.randint(0, 256, (100, 1, 28, 28), dtype=torch.uint8, "
+                    f"generator=torch.Generator().manual_seed({seed})), range(100)))",
+                    "a data set of 100 different uint8 pictures")
+
+
+def minibatch_values(d):
+    cases = [case(same_item_dataset(d, form), 16, seed=d.child_seed()) for form in ("uint8", "float", "PIL")]
+    cases.append(case(same_item_dataset(d, "uint8"), 5, seed=d.child_seed()))
+    return cases
+
+
+def same_seed(d):
+    seed = d.child_seed()
+    ds = varied_dataset(d)
+    return [sequence(Call((ds, 16), {"seed": seed}), Call((ds, 16), {"seed": seed}),
+                     label="two calls with the same seed on a data set of 100 different pictures")]
+
+
+def other_seeds(d):
+    ds = varied_dataset(d)
+    first, second = d.child_seed(), d.child_seed() + 1
+    return [sequence(Call((ds, 16), {"seed": first}), Call((ds, 16), {"seed": second}),
+                     label="two calls with different seeds on a data set of 100 different pictures")]
+
+
+MINIBATCH_HEAD = "def load_minibatch(dataset, batch_size=16, seed=None):\n"
+TO_FLOAT = "    to_float = v2.Compose([v2.ToImage(), v2.ToDtype(torch.float32, scale=True)])\n"
+GATHER = ("    items = [dataset[i] for i in chosen]\n"
+          "    images = torch.stack([to_float(img).as_subclass(torch.Tensor) for img, _ in items])\n"
+          "    return images, torch.tensor([int(lab) for _, lab in items])\n")
+
+U2_7_Q1 = Exercise(
+    "u2.7.q1", "A minibatch of 16", ["load_minibatch"],
+    checks=[
+        output("float pictures in [0, 1] and int64 labels", "load_minibatch", minibatch_values, weight=3),
+        prop("same seed, same batch", "load_minibatch", same_seed, "results_equal", weight=1),
+        prop("different seeds, different batches", "load_minibatch", other_seeds, "results_differ", weight=1),
+    ],
+    mistakes=[
+        Mistake("uint8 pictures not scaled", MINIBATCH_HEAD +
+                "    g = torch.Generator()\n    g.manual_seed(seed if seed is not None else 0)\n"
+                "    chosen = torch.randperm(len(dataset), generator=g)[:batch_size].tolist()\n"
+                "    to_float = v2.Compose([v2.ToImage(), v2.ToDtype(torch.float32)])\n" + GATHER,
+                fails=["float pictures in [0, 1] and int64 labels"], says="values differ"),
+        Mistake("ignores the seed", MINIBATCH_HEAD +
+                "    chosen = torch.randperm(len(dataset))[:batch_size].tolist()\n" + TO_FLOAT + GATHER,
+                fails=["same seed, same batch"], says="calls that should agree gave different results"),
+        Mistake("always the first items", MINIBATCH_HEAD + "    chosen = range(batch_size)\n" + TO_FLOAT + GATHER,
+                fails=["different seeds, different batches"], says="two calls gave identical results"),
+        Mistake("pictures of shape (28, 28)", MINIBATCH_HEAD +
+                "    g = torch.Generator().manual_seed(seed or 0)\n"
+                "    chosen = torch.randperm(len(dataset), generator=g)[:batch_size].tolist()\n" + TO_FLOAT +
+                GATHER.replace("for img, _ in items])", "for img, _ in items]).squeeze(1)"),
+                fails=["float pictures in [0, 1] and int64 labels"], says="expected shape (16, 1, 28, 28)"),
+    ],
+)
+
+
+def real_batch(d, n: int, flat: bool = False) -> tuple[torch.Tensor, torch.Tensor]:
+    images, labels = fashion_mnist(train=True)
+    rows = d.randint(0, len(images), (n,))
+    batch = images[rows].to(torch.float32) / 255
+    return (batch.reshape(n, 784) if flat else batch.reshape(n, 1, 28, 28)), labels[rows]
+
+
+def new_layer() -> Call:
+    return Call((784, 10), target="torch.nn.Linear", keep_as="z", quiet=True, label="z = nn.Linear(784, 10)")
+
+
+def read_layer(after: str, grad: bool = False) -> list[Call]:
+    names = ("weight", "bias") + (("weight.grad",) if grad else ())
+    return [Call(target=f"$z.{name}", read_only=True, label=f"z.{name} after {after}") for name in names]
+
+
+def one_step_cases(d):
+    cases = []
+    for n, flat in ((16, False), (16, True), (100, False)):
+        images, labels = real_batch(d, n, flat)
+        shape = "(N, 784)" if flat else "(N, 1, 28, 28)"
+        what = f"one step on {n} training pictures of shape {shape}, lr 0.1"
+        cases.append(sequence(new_layer(), Call((kept("z", "z"), images, labels, 0.1), label=what),
+                              *read_layer(what), label=what))
+    return cases
+
+
+def in_place_cases(d):
+    images, labels = real_batch(d, 16)
+    what = "one step on 16 training pictures, lr 0.5"
+    return [sequence(new_layer(),
+                     Call(target="$z.weight.detach", keep_as="w_before", quiet=True, label="the weight tensor"),
+                     Call(target="$z.bias.detach", keep_as="b_before", quiet=True, label="the bias tensor"),
+                     Call((kept("z", "z"), images, labels, 0.5), label=what),
+                     Call(target="$w_before", read_only=True,
+                          label=f"the tensor that was z.weight before the call, after {what}"),
+                     Call(target="$b_before", read_only=True,
+                          label=f"the tensor that was z.bias before the call, after {what}"),
+                     label=what)]
+
+
+def two_step_cases(d):
+    first, second = real_batch(d, 16), real_batch(d, 16)
+    what = "two steps on two batches of 16 training pictures, lr 0.1"
+    return [sequence(new_layer(), Call((kept("z", "z"), *first, 0.1), label="the first of two steps"),
+                     Call((kept("z", "z"), *second, 0.1), label="the second of two steps"),
+                     *read_layer(what, grad=True), label=what)]
+
+
+STEP_HEAD = "def gd_step(z, images, labels, lr):\n"
+STEP_BODY = ("    cost = F.cross_entropy(z(images.flatten(start_dim=1)), labels)\n    cost.backward()\n"
+             "    with torch.no_grad():\n        z.weight -= lr * z.weight.grad\n        z.bias -= lr * z.bias.grad\n")
+
+U2_7_Q2 = Exercise(
+    "u2.7.q2", "One SGD step and one full gradient step", ["gd_step"],
+    checks=[
+        output("one step", "gd_step", one_step_cases, weight=4, rtol=1e-5, atol=1e-6),
+        output("updates the layer in place", "gd_step", in_place_cases, weight=2, rtol=1e-5, atol=1e-6),
+        output("two steps in a row", "gd_step", two_step_cases, weight=2, rtol=1e-5, atol=1e-6),
+    ],
+    mistakes=[
+        Mistake("never clears the gradients", STEP_HEAD + STEP_BODY + "    return cost.item()\n",
+                fails=["two steps in a row"], says="z.weight after two steps"),
+        Mistake("clears the gradients after the update", STEP_HEAD + STEP_BODY + "    z.zero_grad()\n"
+                "    return cost.item()\n", fails=["two steps in a row"], says="z.weight.grad after two steps"),
+        Mistake("new parameter tensors", STEP_HEAD + "    z.zero_grad()\n"
+                "    cost = F.cross_entropy(z(images.flatten(start_dim=1)), labels)\n    cost.backward()\n"
+                "    z.weight = nn.Parameter(z.weight - lr * z.weight.grad)\n"
+                "    z.bias = nn.Parameter(z.bias - lr * z.bias.grad)\n    return cost.item()\n",
+                fails=["updates the layer in place"], says="the tensor that was z.weight before the call"),
+        Mistake("returns the cost after the update", STEP_HEAD + "    z.zero_grad()\n" + STEP_BODY +
+                "    return F.cross_entropy(z(images.flatten(start_dim=1)), labels).item()\n",
+                fails=["one step"], says="one step on 16 training pictures"),
+        Mistake("images not flattened", STEP_HEAD + "    z.zero_grad()\n" +
+                STEP_BODY.replace("z(images.flatten(start_dim=1))", "z(images)") + "    return cost.item()\n",
+                fails=["one step"], says="raised RuntimeError"),
+    ],
+)
+
+
+def likelihood_grad_cases(d):
+    cases = []
+    for n in (1, 2, 5):
+        W, b, X, labels = softmax_inputs(d, n, 3.0)
+        cases.append(case(W, b, X, labels, label=f"{n} float64 picture{'s' if n > 1 else ''}"))
+    W, b, X, labels = softmax_inputs(d, 4, 2.0, classes=3, width=6)
+    cases.append(case(W, b, X, labels, label="4 float64 inputs of width 6, 3 classes"))
+    return cases
+
+
+def underflow_cases(d):
+    images, labels = fashion_mnist(train=False)
+    rows = d.randint(0, len(images), (2000,))
+    W = d.randn(10, 784, dtype=F64) * 0.01
+    return [case(W, d.randn(10, dtype=F64) * 0.01, images[rows].reshape(2000, 784).to(F64) / 255, labels[rows],
+                 label="2000 test pictures in float64")]
+
+
+LIKELIHOOD_HEAD = ("def likelihood_grad(W, b, X, labels):\n"
+                   "    W = W.detach().to(torch.float64).requires_grad_(True)\n"
+                   "    cost = F.cross_entropy(X.to(torch.float64) @ W.T + b.to(torch.float64), labels)\n")
+
+U2_7_Q3 = Exercise(
+    "u2.7.q3", "The likelihood gradient against the cost gradient", ["likelihood_grad", "ans_u2_7_q3"],
+    checks=[
+        output("small batches", "likelihood_grad", likelihood_grad_cases, weight=4, rtol=1e-8, atol=1e-300),
+        hidden_only(output("2000 pictures", "likelihood_grad", underflow_cases, weight=1, rtol=1e-8, atol=1e-300)),
+        answer("why minimise the cost", "ans_u2_7_q3", choices="ABCD", weight=3),
+    ],
+    mistakes=[
+        Mistake("the gradient of the cost", LIKELIHOOD_HEAD + "    cost.backward()\n    return W.grad\n",
+                fails=["small batches", "2000 pictures"], says="values differ"),
+        Mistake("without the factor N", LIKELIHOOD_HEAD + "    torch.exp(-cost).backward()\n    return W.grad\n",
+                fails=["small batches"], says="values differ"),
+        Mistake("float32 result", LIKELIHOOD_HEAD + "    torch.exp(-len(X) * cost).backward()\n"
+                "    return W.grad.float()\n", fails=["small batches"], says="float64"),
+        Mistake("blames the second derivatives", 'ans_u2_7_q3 = "C"\n', fails=["why minimise the cost"],
+                says="is not the right choice"),
+    ],
+)
+
+
+# --- u2.8 (q1, q2) ---------------------------------------------------------------------
+
+def log_softmax_cases(d):
+    cases = []
+    for dtype in (torch.float32, F64):
+        name = str(dtype).removeprefix("torch.")
+        cases.append(case(d.randn(6, 10, dtype=dtype) * 5, 1, label=f"{name} scores of shape (6, 10), dim=1"))
+        cases.append(case(d.randn(3, 4, 5, dtype=dtype) * 5, 0, label=f"{name} scores of shape (3, 4, 5), dim=0"))
+        cases.append(case(d.randn(2, 7, dtype=dtype) * 5, label=f"{name} scores of shape (2, 7), default dim"))
+        cases.append(case(d.randn(8, dtype=dtype) * 5, dim=-1, label=f"{name} scores of shape (8,), dim=-1"))
+    return cases
+
+
+def huge_score_cases(d):
+    cases = []
+    for dtype in (torch.float32, F64):
+        name = str(dtype).removeprefix("torch.")
+        cases.append(case((d.rand(16, 10, dtype=dtype) * 2 - 1) * 1000, 1,
+                          label=f"{name} scores in [-1000, 1000] of shape (16, 10), dim=1"))
+        cases.append(case((d.rand(4, 6, dtype=dtype) * 2 - 1) * 1000, 0,
+                          label=f"{name} scores in [-1000, 1000] of shape (4, 6), dim=0"))
+    return cases
+
+
+LOG_SOFTMAX_HEAD = "def stable_log_softmax(z, dim=-1):\n"
+
+U2_8_Q1 = Exercise(
+    "u2.8.q1", "When a softmax probability underflows", ["ans_u2_8_q1", "stable_log_softmax"],
+    checks=[
+        answer("what goes wrong", "ans_u2_8_q1", choices="ABCD", weight=3),
+        output("equals log_softmax", "stable_log_softmax", log_softmax_cases, weight=3, scale=10),
+        # a correct z - logsumexp(z) is off by about 1e-4 in float32 near |z| = 1000: the
+        # tolerance scales with the size of the scores (1e-6 of 1000)
+        output("scores up to 1000", "stable_log_softmax", huge_score_cases, weight=3, rtol=1e-5, atol=1e-3),
+        source("without torch's log-softmax", "stable_log_softmax", [case(torch.zeros(2, 3), 1)], weight=1,
+               forbid=["log_softmax", "LogSoftmax"], reason="subtract the maximum yourself"),
+    ],
+    mistakes=[
+        Mistake("the log of the softmax", LOG_SOFTMAX_HEAD + "    return torch.log(torch.softmax(z, dim=dim))\n",
+                fails=["scores up to 1000"], says="got -inf"),
+        Mistake("no shift by the maximum", LOG_SOFTMAX_HEAD +
+                "    return z - torch.log(torch.exp(z).sum(dim=dim, keepdim=True))\n",
+                fails=["scores up to 1000"], says="scores in [-1000, 1000]"),
+        Mistake("always the last dimension", LOG_SOFTMAX_HEAD +
+                "    shifted = z - z.amax(dim=-1, keepdim=True)\n"
+                "    return shifted - torch.log(torch.exp(shifted).sum(dim=-1, keepdim=True))\n",
+                fails=["equals log_softmax"], says="dim=0"),
+        Mistake("calls torch's log_softmax", LOG_SOFTMAX_HEAD + "    return torch.log_softmax(z, dim=dim)\n",
+                fails=["without torch's log-softmax"], says="subtract the maximum yourself"),
+        Mistake("log 0 is replaced by 0", 'ans_u2_8_q1 = "A"\n', fails=["what goes wrong"],
+                says="is not the right choice"),
+    ],
+)
+
+U2_8_Q2 = Exercise(
+    "u2.8.q2", "Accuracy as a loss function", ["ans_u2_8_q2"],
+    checks=[answer("why not accuracy", "ans_u2_8_q2", choices="ABCD", weight=1)],
+    mistakes=[Mistake("only slower", 'ans_u2_8_q2 = "A"\n', fails=["why not accuracy"], says="is not the right choice")],
+)
+
+
+EXERCISES = [U2_1_Q1, U2_1_Q2, U2_1_Q3, U2_2_Q1, U2_2_Q2, U2_3_Q1, U2_3_Q2, U2_3_Q3, U2_3_Q4, U2_3_Q5, U2_4_Q1,
+             U2_5_Q1, U2_6_Q1, U2_6_Q2, U2_6_Q3, U2_6_Q4, U2_6_Q5, U2_7_Q1, U2_7_Q2, U2_7_Q3, U2_8_Q1, U2_8_Q2]

@@ -1,0 +1,85 @@
+"""How checks and student code reach the course's data sets: the sandbox mounts the data
+folder read-only and names it in AUTOGRADER_DATA; the judge reads the same folder with the
+helpers of autograder.exercises.data; check authors pass objects kept in the worker
+(`kept`) and keep large results out of the reply (`quiet`)."""
+
+from __future__ import annotations
+
+
+import pytest
+import torch
+
+from autograder.config.loader import DATA_ENV
+from autograder.exercises import Call, kept, output, sequence
+from autograder.exercises.data import DataMissing, data_dir, fashion_mnist, read_idx
+from autograder.sandbox.local import LocalSandbox, with_data_dir
+
+
+def test_data_dir_is_added_to_the_mounts_once(tmp_path):
+    other = tmp_path / "other"
+    assert with_data_dir(None, (other,)) == (None, (other,))
+    data, mounts = with_data_dir(tmp_path / "data" / ".." / "data", (other,))
+    assert data == (tmp_path / "data").resolve() and mounts == (other, data)
+    assert with_data_dir(tmp_path, (tmp_path,))[1] == (tmp_path,)
+
+
+def test_worker_environment_names_the_data_dir(tmp_path, course):
+    sandbox = LocalSandbox("none", data_dir=tmp_path)
+    env = sandbox._environment(course.config.limits, str(tmp_path))
+    assert env[DATA_ENV] == str(tmp_path.resolve())
+    assert DATA_ENV not in LocalSandbox("none")._environment(course.config.limits, str(tmp_path))
+
+
+def test_worker_sees_the_data_through_the_variable(grade, hidden_unit2, solution_unit2, tmp_path):
+    """End to end in the sandbox the tests use: the reference's loader reads Fashion-MNIST."""
+    result = grade(solution_unit2, hidden_unit2, only=["u2.6.q5"])
+    assert result.score == result.max_score > 0, [c.message for e in result.exercises for c in e.checks]
+
+
+def test_kept_objects_and_quiet_calls_in_a_plan():
+    spec = output("demo", "f", [sequence(Call((3,), keep_as="big", quiet=True),
+                                         Call((kept("big", "the big thing"),), target="g"))])
+    plan, _ = spec.plan(seed=0)
+    first, second = plan.cases[0].steps
+    assert first.observe.result is False and first.keep_as == "big"
+    assert second.observe.result is True
+    assert second.args[0].t == "handle" and second.args[0].name == "big"
+    assert plan.cases[0].step_labels[1].endswith("the big thing")
+
+
+def test_idx_reader_and_missing_data(tmp_path, monkeypatch):
+    path = tmp_path / "x-idx2-ubyte"
+    path.write_bytes(bytes([0, 0, 8, 2, 0, 0, 0, 2, 0, 0, 0, 3]) + bytes(range(6)))
+    assert read_idx(path).tolist() == [[0, 1, 2], [3, 4, 5]]
+    path.write_bytes(bytes([0, 0, 9, 1, 0, 0, 0, 1, 0]))
+    with pytest.raises(DataMissing):
+        read_idx(path)
+    monkeypatch.delenv(DATA_ENV, raising=False)
+    with pytest.raises(DataMissing):
+        data_dir()
+
+
+def test_fashion_mnist_helper_matches_torchvision(course, monkeypatch):
+    if not (course.data_dir / "FashionMNIST" / "raw").is_dir():
+        pytest.skip("Fashion-MNIST is not in the course's data folder")
+    import torchvision
+
+    monkeypatch.setenv(DATA_ENV, str(course.data_dir))
+    images, labels = fashion_mnist(train=False)
+    reference = torchvision.datasets.FashionMNIST(str(course.data_dir), train=False, download=False)
+    assert images.shape == (10000, 28, 28) and images.dtype == torch.uint8 and labels.dtype == torch.int64
+    assert torch.equal(images, reference.data) and torch.equal(labels, reference.targets)
+
+
+def test_helper_targets_resolve_without_the_notebooks_imports():
+    """A check may call torch.nn.Linear or torch.utils.data.DataLoader in the worker even
+    when no cell the exercise needs imported torch; the student's own names come first."""
+    from autograder.probes.run import Prober
+
+    prober = Prober({"f": len})
+    assert prober._resolve("torch.nn.Linear") is torch.nn.Linear
+    assert prober._resolve("f") is len
+    shadow = object()
+    assert Prober({"torch": shadow})._resolve("torch") is shadow
+    with pytest.raises(LookupError):
+        prober._resolve("pandas.DataFrame")
