@@ -36,9 +36,10 @@ def reference_namespace(hidden_unit2):
 @needs_fashion_mnist
 def test_totals_and_manual_points(reference_results, stub_results):
     full = reference_results["hidden"]
-    assert full.score == full.max_score == 185
-    # the ReLU plot (u2.1.q3), the interpretation (u2.3.q1) and the pictures (u2.5.q1), for the TA
-    assert full.manual_points == 15
+    assert full.score == full.max_score == 195
+    # the ReLU plot (u2.1.q3), the interpretation (u2.3.q1), the pictures (u2.5.q1) and the
+    # decision boundaries (u2.9.q4), for the TA
+    assert full.manual_points == 20
     assert exercise(full, "u2.1.q3").manual and exercise(full, "u2.3.q1").manual and exercise(full, "u2.5.q1").manual
     assert stub_results["public"].score == 0
 
@@ -346,3 +347,42 @@ def test_dataset_reads_a_folder_with_or_without_header(reference_namespace, tmp_
     (tmp_path / "labels.csv").write_text("9.png,1\n")
     with pytest.raises(FileNotFoundError, match="9.png"):
         ns["FashionMNISTDataset"](str(tmp_path / "labels.csv"), str(tmp_path))[0]
+
+
+# --- u2.9.q4: accuracy with labels the judge keeps ----------------------------------------------
+
+def test_a_model_without_relu_earns_little_and_is_told_the_bars(mistake_results):
+    graded = mistake_results[("u2.9.q4", "a deeper model without ReLU")]
+    check = check_result(graded, "u2.9.q4", "deeper model on held-out moons")
+    assert not check.passed and check.points < 0.25 * check.max_points
+    assert check.message.startswith("train_moons_mlp: for 200 fresh training points, scored on 1,000 held-out "
+                                    "points (noise 0.1), the model classifies ")
+    assert "full marks from 97%, none at 88% or less" in check.message
+
+
+def test_a_poor_line_earns_part_of_the_points(module_grade, solution_unit2, hidden_unit2):
+    from autograder.authoring.validate import append_after_exercises
+
+    # a vertical line at x0 = 0 classifies about 72 % of the moons: between the bars
+    code = ("def train_moons_neuron(X, Y):\n"
+            "    model = nn.Sequential(nn.Linear(2, 1), nn.Sigmoid())\n"
+            "    with torch.no_grad():\n"
+            "        model[0].weight[:] = torch.tensor([[20.0, 0.0]])\n        model[0].bias.zero_()\n"
+            "    return model\n")
+    graded = module_grade(append_after_exercises(solution_unit2, {"u2.9.q4": code}), hidden_unit2, only=["u2.9.q4"])
+    check = check_result(graded, "u2.9.q4", "neuron on held-out moons")
+    accuracy = float(check.message.split("classifies ")[1].split("%")[0]) / 100
+    assert 0.65 < accuracy < 0.80 and not check.passed
+    assert check.points == pytest.approx(check.max_points * (accuracy - 0.65) / (0.80 - 0.65), abs=0.01)
+    assert exercise(graded, "u2.9.q4").points == pytest.approx(10 - check.max_points + check.points, abs=0.01)
+
+
+def test_held_out_labels_are_not_in_what_the_worker_receives(hidden_unit2):
+    from autograder.judge.session import _payload
+    from autograder.protocol import codec
+
+    check = next(c for c in hidden_unit2.prepare("u2.9.q4", seed=5) if c.plan.name == "neuron on held-out moons")
+    case = check.plan.cases[0]
+    sent = codec.load_payload(_payload(case.steps, check.tensors), 2**31)
+    assert case.held in check.tensors and case.held not in sent
+    assert len(check.tensors[case.held]) == 1000 and all(len(t) != 1000 for t in sent.values() if t.dim() == 1)

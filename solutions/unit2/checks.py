@@ -8,11 +8,12 @@ hidden checks add fresh blobs drawn with seeds from the check's `Draw`.
 """
 
 import torch
-from sklearn.datasets import make_blobs
+from sklearn.datasets import make_blobs, make_moons
 
 from autograder.checks.rerun import neuron_descent
 from autograder.exercises import (
-    Call, Exercise, Mistake, answer, case, function, kept, output, perf, prop, raises, rerun, sequence, source,
+    Call, Exercise, Mistake, accuracy, answer, case, function, kept, output, perf, prop, raises, rerun, sequence,
+    source, trained,
 )
 from autograder.exercises.data import fashion_mnist
 
@@ -1212,5 +1213,87 @@ U2_8_Q2 = Exercise(
 )
 
 
+
+# --- u2.9: two moons --------------------------------------------------------------------------
+
+def moons(d, n: int, noise: float = 0.1) -> tuple[torch.Tensor, torch.Tensor]:
+    X, Y = make_moons(n_samples=n, noise=noise, random_state=d.py.randrange(100_000))
+    return torch.tensor(X, dtype=torch.float32), torch.tensor(Y, dtype=torch.int64)
+
+
+def moons_data_cases(d):
+    return [case(), case(50, 0.2, 3),
+            case(n=d.py.randrange(20, 300), noise=round(d.py.uniform(0.0, 0.3), 2), seed=d.py.randrange(1000))]
+
+
+def held_out_moons(d):
+    X, Y = moons(d, 200)
+    T, L = moons(d, 1000)
+    return [trained(X, Y.to(torch.float32), inputs=T, labels=L,
+                    label="200 fresh training points, scored on 1,000 held-out points (noise 0.1)")]
+
+
+MOONS_HEAD = "def fit_moons_again(model, X, Y, steps, lr):\n" \
+             "    optimizer = torch.optim.Adam(model.parameters(), lr=lr)\n" \
+             "    for _ in range(steps):\n        optimizer.zero_grad()\n" \
+             "        nn.functional.binary_cross_entropy(model(X).reshape(-1), Y).backward()\n" \
+             "        optimizer.step()\n    return model\n\n"
+
+# Calibration (`autograder calibrate unit2 u2.9.q4 --seeds 10`: the reference over 10 seeds, each
+# with its own training and held-out moons):
+#   neuron 0.8808 +- 0.0036 (0.874 .. 0.886), a straight line. Bars from the catalogue, full marks
+#     from 0.80 and at most 0.92, so that an honest neuron trained another way passes and a hidden
+#     deeper model does not; nothing at 0.65 (about where a half-trained line starts).
+#   deeper model 0.9979 +- 0.0013 (0.995 .. 0.999). Full marks from 0.97 (the catalogue, room for
+#     other architectures and budgets; the suggested 0.99 would reject honest variants), nothing
+#     at 0.88 or less: what a straight line reaches, so a model without ReLU earns nothing.
+U2_9_Q4 = Exercise(
+    "u2.9.q4", "Two moons: a single neuron against a deeper model",
+    ["make_moons_data", "train_moons_neuron", "train_moons_mlp", "ans_u2_9_q4c", "ans_u2_9_q4e"],
+    checks=[
+        output("the moons", "make_moons_data", moons_data_cases, weight=1),
+        accuracy("neuron on held-out moons", "train_moons_neuron", held_out_moons, weight=3,
+                 full_at=0.80, zero_at=0.65, at_most=0.92),
+        accuracy("deeper model on held-out moons", "train_moons_mlp", held_out_moons, weight=4,
+                 full_at=0.97, zero_at=0.88),
+        answer("is the neuron successful", "ans_u2_9_q4c", choices="ABCD", weight=1),
+        answer("why the deeper model does better", "ans_u2_9_q4e", choices="ABCD", weight=1),
+    ],
+    mistakes=[
+        Mistake("forgets optimizer.step()", "def train_moons_neuron(X, Y):\n"
+                "    model = nn.Sequential(nn.Linear(2, 1), nn.Sigmoid())\n"
+                "    nn.init.zeros_(model[0].weight)\n    nn.init.zeros_(model[0].bias)\n"
+                "    optimizer = torch.optim.Adam(model.parameters(), lr=0.05)\n"
+                "    for _ in range(500):\n        optimizer.zero_grad()\n"
+                "        nn.functional.binary_cross_entropy(model(X).reshape(-1), Y).backward()\n"
+                "    return model\n",
+                fails=["neuron on held-out moons"], says="full marks from 80%"),
+        Mistake("a deeper model without ReLU", MOONS_HEAD +
+                "def train_moons_mlp(X, Y):\n"
+                "    model = nn.Sequential(nn.Linear(2, 16), nn.Linear(16, 16), nn.Linear(16, 1), nn.Sigmoid())\n"
+                "    return fit_moons_again(model, X, Y, 300, 0.03)\n",
+                fails=["deeper model on held-out moons"], says="full marks from 97%"),
+        Mistake("scores instead of probabilities",
+                "def train_moons_mlp(X, Y):\n"
+                "    model = nn.Sequential(nn.Linear(2, 16), nn.ReLU(), nn.Linear(16, 16), nn.ReLU(), nn.Linear(16, 1))\n"
+                "    optimizer = torch.optim.Adam(model.parameters(), lr=0.03)\n"
+                "    for _ in range(300):\n        optimizer.zero_grad()\n"
+                "        nn.functional.binary_cross_entropy_with_logits(model(X).reshape(-1), Y).backward()\n"
+                "        optimizer.step()\n    return model\n",
+                fails=["deeper model on held-out moons"], says="expected probabilities between 0 and 1"),
+        Mistake("the deeper model handed in as the neuron", "def train_moons_neuron(X, Y):\n"
+                "    return train_moons_mlp(X, Y)\n",
+                fails=["neuron on held-out moons"], says="more than the asked model can reach"),
+        Mistake("the seed is ignored", "def make_moons_data(n=200, noise=0.1, seed=0):\n"
+                "    X, Y = make_moons(n_samples=n, noise=noise)\n"
+                "    return torch.tensor(X, dtype=torch.float32), torch.tensor(Y, dtype=torch.float32)\n",
+                fails=["the moons"], says="values differ"),
+        Mistake("more parameters always fit better", 'ans_u2_9_q4e = "A"\n',
+                fails=["why the deeper model does better"], says="is not the right choice"),
+    ],
+)
+
+
 EXERCISES = [U2_1_Q1, U2_1_Q2, U2_1_Q3, U2_2_Q1, U2_2_Q2, U2_3_Q1, U2_3_Q2, U2_3_Q3, U2_3_Q4, U2_3_Q5, U2_4_Q1,
-             U2_5_Q1, U2_6_Q1, U2_6_Q2, U2_6_Q3, U2_6_Q4, U2_6_Q5, U2_7_Q1, U2_7_Q2, U2_7_Q3, U2_8_Q1, U2_8_Q2]
+             U2_5_Q1, U2_6_Q1, U2_6_Q2, U2_6_Q3, U2_6_Q4, U2_6_Q5, U2_7_Q1, U2_7_Q2, U2_7_Q3, U2_8_Q1, U2_8_Q2,
+             U2_9_Q4]
