@@ -96,6 +96,21 @@ def contract(unit: str, seed: int = 11, mistake_limits: dict | None = None,
         assert mistake.says in messages
         assert graded.points < graded.max_points
 
+    def test_public_checks_store_answers_only_as_hashes(request):
+        """Answer constants ship as salted hashes: the release does not give them away."""
+        public = request.getfixturevalue(f"public_{unit}")
+        answers = 0
+        for info in public.exercises:
+            for check in public.prepare(info.id, seed=0):
+                if check.plan.rule.kind != "answer":
+                    continue
+                answers += 1
+                stored = check.expected[0].result()
+                leaves = stored.values() if isinstance(stored, dict) else [stored]
+                assert all(isinstance(v, str) and v.startswith("sha256:") for v in leaves), stored
+        expected = sum(c.rule.kind == "answer" for s in specs for c in s.checks if c.public)
+        assert answers == expected > 0
+
     return {name: value for name, value in locals().items()
             if name.startswith("test_") or name in ("module_grade", "reference_results", "stub_results",
                                                     "mistake_results")}
