@@ -13,6 +13,7 @@ from autograder.config.loader import DATA_ENV
 from autograder.exercises import Call, kept, output, sequence
 from autograder.exercises.data import DataMissing, data_dir, fashion_mnist, read_idx
 from autograder.sandbox.local import LocalSandbox, with_data_dir
+from conftest import needs_fashion_mnist
 
 
 def test_data_dir_is_added_to_the_mounts_once(tmp_path):
@@ -30,6 +31,7 @@ def test_worker_environment_names_the_data_dir(tmp_path, course):
     assert DATA_ENV not in LocalSandbox("none")._environment(course.config.limits, str(tmp_path))
 
 
+@needs_fashion_mnist
 def test_worker_sees_the_data_through_the_variable(grade, hidden_unit2, solution_unit2, tmp_path):
     """End to end in the sandbox the tests use: the reference's loader reads Fashion-MNIST."""
     result = grade(solution_unit2, hidden_unit2, only=["u2.6.q5"])

@@ -303,6 +303,7 @@ def _attacks() -> list[Attack]:
           replace={"u1.3.q1": "import os\n\ndef negatives_to_inf(X):\n    while True:\n        try:\n            os.fork()\n"
                               "        except OSError:\n            pass\n"}),
         A("limits", "memory_bomb", "allocate memory until something breaks, in a function and in a cell", statuses=("partial-failure",),
+          spares_honest=False,  # seen once: the restarted worker exited during set-up under memory pressure,
           replace={"u1.3.q1": "def negatives_to_inf(X):\n    hog = []\n    while True:\n        hog.append(torch.ones(2**26))\n",
                    "u1.3.q2": "def odd_index_slice(X, shape=(2, 5, 10)):\n    return X\n\n"
                               "hog = []\nfor _ in range(10_000):\n    hog.append(bytearray(2**26))\n"}),
