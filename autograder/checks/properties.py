@@ -23,6 +23,7 @@ class PropertyRule(BaseModel):
     kind: Literal["property"] = "property"
     name: str
     params: dict[str, Any] = {}
+    retries: int = 0  # timing properties: a measurement that failed is taken again (busy machines are noisy)
 
 
 def evaluate(rule: PropertyRule, ctx: CaseContext) -> str | None:

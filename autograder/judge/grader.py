@@ -15,6 +15,7 @@ from autograder.protocol.values import TensorV
 from autograder.config.models import Limits
 from autograder.exercises.data import DataMissing
 from autograder.exercises.info import ExerciseInfo
+from autograder.exercises.spec import TIMING_PROPERTIES
 from autograder.judge.checkset import CheckSet, PreparedCheck, case_seed
 from autograder.judge.reference import ReferenceBroken
 from autograder.judge.session import WorkerSession
@@ -153,6 +154,12 @@ def is_secondary(rule) -> bool:
     return rule.kind in SECONDARY_KINDS or (rule.kind == "property" and rule.name in SECONDARY_PROPERTIES)
 
 
+def _gates(rule) -> bool:
+    """Whether a failure of this check withholds secondary credit: not a timing measurement,
+    whose noise would otherwise cost twice."""
+    return not is_secondary(rule) and not (rule.kind == "property" and rule.name in TIMING_PROPERTIES)
+
+
 def _withhold_secondary_credit(result: ExerciseResult, prepared: list[PreparedCheck]) -> None:
     """A secondary check of an artifact earns its points only when every other check of
     that artifact (its values, gradients, properties) passed as well."""
@@ -161,7 +168,7 @@ def _withhold_secondary_credit(result: ExerciseResult, prepared: list[PreparedCh
         if not is_secondary(plan.rule) or not check.passed:
             continue
         wrong = [c for c, p in zip(result.checks, plans)
-                 if p.artifact == plan.artifact and not is_secondary(p.rule) and not c.passed]
+                 if p.artifact == plan.artifact and _gates(p.rule) and not c.passed]
         if wrong:
             check.passed, check.points = False, 0.0
             check.message = f"{plan.artifact}: not credited until its {wrong[0].name!r} check passes"
