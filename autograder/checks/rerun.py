@@ -205,6 +205,17 @@ def _steps(value: Any, max_steps: int) -> int | str:
     return value
 
 
+def _start_and_lr(setting: dict) -> tuple[list[float], float] | str:
+    """A setting's 'start' (two finite numbers) and 'lr' (positive), or what is wrong."""
+    start = _numbers(setting["start"], 2)
+    if start is None:
+        return f"'start' should be two finite numbers (w0, w1), got {kind_of(setting['start'])}"
+    lr = _positive_number(setting["lr"])
+    if lr is None:
+        return f"'lr' should be a positive number, got {kind_of(setting['lr'])}"
+    return start, lr
+
+
 def eggholder_run(value: Any, lookups: list, targets: list[list[float]], radius: float = 1.0,
                   max_steps: int = 10_000, min_start_distance: float = 0.0) -> str | None:
     """A setting {start, lr, steps} from which gradient descent on the eggholder ends within
@@ -212,12 +223,10 @@ def eggholder_run(value: Any, lookups: list, targets: list[list[float]], radius:
     setting = _setting(value, ("start", "lr", "steps"), "the setting")
     if isinstance(setting, str):
         return setting
-    start = _numbers(setting["start"], 2)
-    if start is None:
-        return f"'start' should be two finite numbers (w0, w1), got {kind_of(setting['start'])}"
-    lr = _positive_number(setting["lr"])
-    if lr is None:
-        return f"'lr' should be a positive number, got {kind_of(setting['lr'])}"
+    start_lr = _start_and_lr(setting)
+    if isinstance(start_lr, str):
+        return start_lr
+    start, lr = start_lr
     steps = _steps(setting["steps"], max_steps)
     if isinstance(steps, str):
         return steps
@@ -261,12 +270,10 @@ def adam_worse(value: Any, lookups: list, X: list[list[float]], Y: list[float], 
     setting = _setting(value, ("start", "lr", "momentum", "steps"), "the setting")
     if isinstance(setting, str):
         return setting
-    start = _numbers(setting["start"], 2)
-    if start is None:
-        return f"'start' should be two finite numbers (w0, w1), got {kind_of(setting['start'])}"
-    lr = _positive_number(setting["lr"])
-    if lr is None:
-        return f"'lr' should be a positive number, got {kind_of(setting['lr'])}"
+    start_lr = _start_and_lr(setting)
+    if isinstance(start_lr, str):
+        return start_lr
+    start, lr = start_lr
     momentum = setting["momentum"]
     if isinstance(momentum, bool) or not isinstance(momentum, (int, float)) or not 0 <= momentum < 1:
         return f"'momentum' should be a number in [0, 1), got {kind_of(momentum)}"

@@ -33,6 +33,7 @@ from autograder.config.loader import DATA_ENV
 from autograder.config.models import Limits, SandboxConfig
 from autograder.protocol import framing
 from autograder.sandbox.base import Exit, Sandbox, SandboxError, Worker
+from autograder.sandbox.process import pid_alive
 from autograder.sandbox.local import READY_SECONDS, SANDBOX_PACKAGE_ROOT, host_view, with_data_dir
 from autograder.sandbox.workers import IMPORT_ALLOWANCE_MIB, gib
 
@@ -339,7 +340,7 @@ def remove_orphans(client) -> int:
     for container in client.containers.list(all=True, filters={"label": ROLE_LABEL}):
         judge = container.labels.get(JUDGE_LABEL, "")
         name, _, pid = judge.rpartition(":")
-        if name != host or (pid.isdigit() and _pid_alive(int(pid))):
+        if name != host or (pid.isdigit() and pid_alive(int(pid))):
             continue  # another machine's, or a running judge's
         try:
             container.remove(force=True)
@@ -348,15 +349,6 @@ def remove_orphans(client) -> int:
             pass
     return removed
 
-
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def _runs_in(conn: socket.socket, container_id: str) -> bool:

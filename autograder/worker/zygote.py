@@ -19,6 +19,8 @@ import signal
 import socket
 import sys
 
+from autograder.sandbox.process import pid_alive
+
 MAX_FDS = 3
 CLONE_NEWNS = 0x00020000
 MS_RDONLY, MS_REMOUNT, MS_BIND, MS_REC, MS_PRIVATE = 1, 32, 4096, 0x4000, 1 << 18
@@ -50,7 +52,7 @@ def run_zygote(threads: int, control_fd: int) -> int:
         elif request.get("op") == "status":
             _reap(statuses)
             pid = int(request["pid"])
-            _send(control, {"status": statuses.get(pid), "running": pid not in statuses and _exists(pid)})
+            _send(control, {"status": statuses.get(pid), "running": pid not in statuses and pid_alive(pid)})
         elif request.get("op") == "kill":
             _kill_group(int(request["pid"]), statuses)
             _send(control, {"done": True})
@@ -126,15 +128,6 @@ def _reap(statuses: dict[int, int]) -> None:
             return
         statuses[pid] = status
 
-
-def _exists(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def _send(control: socket.socket, message: dict) -> None:
