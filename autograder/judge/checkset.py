@@ -72,7 +72,7 @@ class HiddenCheckSet(CheckSet):
             self.exercises.append(ExerciseInfo(
                 id=spec.id, title=spec.title, artifacts=spec.artifacts, points=unit_config.points[spec.id],
                 manual=spec.manual, manual_points=unit_config.manual_points.get(spec.id, 0.0),
-                isolated=spec.isolated,
+                isolated=spec.isolated, uses=spec.uses,
             ))
         notebook = folder / f"{unit}.ipynb"
         self.notebook = notebook

@@ -17,6 +17,7 @@ from autograder.exercises.data import DataMissing
 from autograder.exercises.info import ExerciseInfo
 from autograder.exercises.spec import TIMING_PROPERTIES
 from autograder.judge.checkset import CheckSet, PreparedCheck, case_seed
+from autograder.judge.proxies import ProxyServer
 from autograder.judge.reference import ReferenceBroken
 from autograder.judge.session import WorkerSession
 from autograder.notebook.plan import CellInfo, ExerciseCells, analyse, locate
@@ -67,7 +68,9 @@ def grade_notebook(checkset: CheckSet, notebook: Path, sandbox: Sandbox, options
     session = WorkerSession(sandbox, options.limits, [cells[i] for i in needed], deadline, options.pending)
     try:
         for info in exercises:
-            result.exercises.append(_grade_exercise(info, located[info.id], cells, session, checkset, seed, options, deadline))
+            earlier = {e.id: e for e in result.exercises}
+            result.exercises.append(_grade_exercise(info, located[info.id], cells, session, checkset, seed, options,
+                                                    deadline, earlier))
     finally:
         session.close()
     if session.ready is not None:
@@ -85,7 +88,8 @@ def grade_notebook(checkset: CheckSet, notebook: Path, sandbox: Sandbox, options
 
 
 def _grade_exercise(info: ExerciseInfo, located: ExerciseCells, cells: list[CellInfo], session: WorkerSession,
-                    checkset: CheckSet, seed: int, options: GradingOptions, deadline: float) -> ExerciseResult:
+                    checkset: CheckSet, seed: int, options: GradingOptions, deadline: float,
+                    earlier: dict[str, ExerciseResult] | None = None) -> ExerciseResult:
     started = time.monotonic()
     result = ExerciseResult(id=info.id, title=info.title, max_points=info.points,
                             manual=info.manual, manual_points=info.manual_points)
@@ -132,6 +136,8 @@ def _grade_exercise(info: ExerciseInfo, located: ExerciseCells, cells: list[Cell
             points=round(earned, 4), max_points=round(max_points, 4),
             passed=message is None, message=message or "",
         ))
+    if stop_reason is None:
+        _credit_despite_dependencies(info, result, prepared, session, clock, checkset, earlier or {})
     _withhold_secondary_credit(result, prepared)
     earned = sum(c.weight * (1.0 if c.passed else c.points / c.max_points if c.max_points else 0.0)
                  for c in result.checks)
@@ -141,6 +147,44 @@ def _grade_exercise(info: ExerciseInfo, located: ExerciseCells, cells: list[Cell
     _summarise(result)
     result.seconds = round(time.monotonic() - started, 3)
     return result
+
+
+def _credit_despite_dependencies(info: ExerciseInfo, result: ExerciseResult, prepared: list[PreparedCheck],
+                                 session: WorkerSession, clock: "ExerciseClock", checkset: CheckSet,
+                                 earlier: dict[str, ExerciseResult]) -> None:
+    """When this exercise may call earlier artifacts that lost points in their own exercise,
+    run its failed checks again with the course's versions of those artifacts standing in
+    (hidden grading), so that one mistake is not counted twice. Public checks have no
+    reference to stand in: they say which exercise to fix first."""
+    broken = {name: owner for name, owner in info.uses.items()
+              if owner in earlier and earlier[owner].status in ("failed", "partial")}
+    failed = [(check, row) for check, row in zip(prepared, result.checks)
+              if not row.passed and not is_secondary(check.plan.rule)]
+    if not broken or not failed:
+        return
+    names = ", ".join(sorted(broken))
+    owners = ", ".join(sorted(set(broken.values())))
+    reference = getattr(checkset, "reference", None)
+    if reference is None:
+        result.notes.append(f"this exercise may use your {names}, which lost points in {owners}: fix that first, "
+                            "then check again; the TA's grading does not count the same mistake twice")
+        return
+    proxy = reference.stand_ins(sorted(broken))
+    if not proxy.functions:
+        return
+    regraded = []
+    for check, row in failed:
+        message, _stop, _incident = _run_check(check, session, clock, f"{info.id}~proxied", proxy)
+        if message is None:
+            row.passed, row.points = True, row.max_points
+            row.message = (f"passed when graded again with the course's {names} in place of yours "
+                           f"(yours lost points in {owners}, and is not counted twice)")
+            regraded.append(row.name)
+        else:
+            row.message += f" (also with the course's {names} standing in for yours: the mistake is here too)"
+    if regraded:
+        result.notes.append(f"{', '.join(repr(n) for n in regraded)} passed with the course's {names} standing in "
+                            f"for yours: the mistake in {owners} is counted once, there")
 
 
 # checks of how a function behaves besides its results: `return X` is fast, loop-free and
@@ -189,7 +233,7 @@ class ExerciseClock:
 
 
 def _run_check(check: PreparedCheck, session: WorkerSession, clock: ExerciseClock,
-               group: str) -> tuple[str | None, bool, str | None]:
+               group: str, proxy: ProxyServer | None = None) -> tuple[str | None, bool, str | None]:
     """(message or None when every case passed, whether the exercise should stop here,
     an incident for the TA: a limit the case hit or a crash)."""
     plan = check.plan
@@ -201,7 +245,7 @@ def _run_check(check: PreparedCheck, session: WorkerSession, clock: ExerciseCloc
         timeout = min(plan.case_seconds, remaining)
         expected = check.expected[index] if check.expected is not None else None
         for attempt in range(1 + getattr(plan.rule, "retries", 0)):
-            actual = session.run_case(case.steps, check.tensors, case_seed(plan, index), timeout, group)
+            actual = session.run_case(case.steps, check.tensors, case_seed(plan, index), timeout, group, proxy)
             clock.forgive(session.take_startup_seconds())
             context = CaseContext(plan.artifact, case.label, expected, actual, timeout,
                                   tuple(case.step_labels), _arguments(case.steps[0], check.tensors),

@@ -14,6 +14,7 @@ from pathlib import Path
 import torch
 
 from autograder.checks.observed import Observed
+from autograder.judge.proxies import ProxyServer
 from autograder.notebook.plan import analyse, locate
 from autograder.notebook.reading import code_cells, read_notebook
 from autograder.probes.errors import describe_exception
@@ -63,6 +64,20 @@ class Reference:
                     f"{self.notebook}: {info.cell.describe()} raised {error.type}: {error.message}"
                 ) from None
         return namespace
+
+    def stand_ins(self, names: list[str]) -> ProxyServer:
+        """The reference's functions `names`, for a worker's proxies (see judge/proxies.py)."""
+        namespace = self.prober().namespace
+        return ProxyServer({n: namespace[n] for n in names if callable(namespace.get(n))}, run=self._locked)
+
+    def _locked(self, thunk):
+        with self._lock:
+            previous = torch.get_num_threads()
+            torch.set_num_threads(self.threads)
+            try:
+                return thunk()
+            finally:
+                torch.set_num_threads(previous)
 
     def observe(self, steps: list[Step], seed: int, tensors: dict[str, torch.Tensor], key_prefix: str = "") -> Observed:
         with self._lock:

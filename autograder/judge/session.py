@@ -19,7 +19,10 @@ from autograder.config.models import Limits
 from autograder.notebook.plan import CellInfo
 from autograder.protocol import codec, framing
 from autograder.protocol import values as V
-from autograder.protocol.messages import CaseDone, CaseFailed, CellDone, ErrorInfo, Ready, RunCase, RunCell, Step
+from autograder.judge.proxies import ProxyServer
+from autograder.protocol.messages import (
+    CaseDone, CaseFailed, CellDone, ErrorInfo, ProxyCall, Ready, RunCase, RunCell, Step,
+)
 from autograder.sandbox.base import Sandbox, SandboxError, Worker
 
 GRACE_SECONDS = 5.0
@@ -58,7 +61,8 @@ class WorkerSession:
     # -- public -------------------------------------------------------------------
 
     def run_case(self, steps: list[Step], tensors: dict[str, torch.Tensor], seed: int, timeout: float,
-                 group: str = "") -> Observed:
+                 group: str = "", proxy: ProxyServer | None = None) -> Observed:
+        """Run one case; with `proxy`, its names are stood in for by the course's functions."""
         started = time.monotonic()
         try:
             worker = self._ensure_worker()
@@ -70,8 +74,16 @@ class WorkerSession:
         payload = codec.Encoder().payload() if not tensors else _payload(steps, tensors)
         nonce = secrets.token_hex(8)
         try:
-            worker.send(RunCase(steps=steps, seed=seed, timeout=timeout, group=group, nonce=nonce), payload)
-            reply, reply_payload = worker.receive(time.monotonic() + timeout + GRACE_SECONDS)
+            worker.send(RunCase(steps=steps, seed=seed, timeout=timeout, group=group, nonce=nonce,
+                                proxies=proxy.names if proxy else []), payload)
+            deadline = time.monotonic() + timeout + GRACE_SECONDS
+            reply, reply_payload = worker.receive(deadline)
+            while isinstance(reply, ProxyCall):
+                _check_nonce(reply, nonce)
+                if proxy is None:
+                    raise framing.ProtocolError("a proxy call in a case without proxies")
+                worker.send(*proxy.answer(reply, reply_payload))
+                reply, reply_payload = worker.receive(deadline)
             _check_nonce(reply, nonce)
         except framing.Timeout:
             self._retire(kill=True)

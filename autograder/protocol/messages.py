@@ -2,6 +2,8 @@
 
 Judge -> worker: `RunCell`, `RunCase`, `Bye`.
 Worker -> judge: `Ready` once at start, then `CellDone`, `CaseDone` or `CaseFailed` per request.
+During a case that names `proxies`, the worker may also send `ProxyCall`s, each answered by
+a `ProxyReply` before the case's own reply (see judge/proxies.py).
 """
 
 from __future__ import annotations
@@ -134,13 +136,27 @@ class RunCase(_M):
     timeout: float
     group: str = Field(default="", max_length=64)
     nonce: Nonce = ""
+    # notebook names replaced, for this case, by proxies whose calls the judge answers with
+    # the course's own function (dependency-isolating credit)
+    proxies: list[str] = Field(default_factory=list, max_length=16)
+
+
+class ProxyReply(_M):
+    """The judge's answer to a `ProxyCall`: the result, or a fixed reason it has none."""
+
+    kind: Literal["proxy_reply"] = "proxy_reply"
+    call: int
+    result: Value | None = None
+    grads: list[Value | None] = Field(default_factory=list, max_length=64)
+    error: str = Field(default="", max_length=500)
+    nonce: Nonce = ""
 
 
 class Bye(_M):
     kind: Literal["bye"] = "bye"
 
 
-Request = Annotated[Union[RunCell, RunCase, Bye], Field(discriminator="kind")]
+Request = Annotated[Union[RunCell, RunCase, ProxyReply, Bye], Field(discriminator="kind")]
 
 
 # --- replies ------------------------------------------------------------------------
@@ -177,4 +193,17 @@ class CaseFailed(_M):
     nonce: Nonce = ""
 
 
-Reply = Annotated[Union[Ready, CellDone, CaseDone, CaseFailed], Field(discriminator="kind")]
+class ProxyCall(_M):
+    """A call of a proxied name by the code under check: `args` for a forward call, or the
+    gradients of the outputs of call `backward_of` (the judge answers with input gradients)."""
+
+    kind: Literal["proxy_call"] = "proxy_call"
+    call: int = Field(ge=0)
+    name: str = Field(max_length=64)
+    args: list[Value] = Field(default_factory=list, max_length=64)
+    kwargs: dict[str, Value] = Field(default_factory=dict)
+    backward_of: int | None = None
+    nonce: Nonce = ""
+
+
+Reply = Annotated[Union[Ready, CellDone, CaseDone, CaseFailed, ProxyCall], Field(discriminator="kind")]

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from builtins import BaseException, OSError, compile, exec, isinstance, len, range  # noqa: A004
 import linecache
+from json import loads as _json_loads
 import os
 import signal
 import socket
@@ -28,8 +29,9 @@ from autograder.probes.run import Prober, leave_if_forked, time_limit
 from autograder.sandbox.process import descendants
 from autograder.protocol import codec, framing
 from autograder.protocol.messages import (
-    Bye, CaseDone, CaseFailed, CellDone, ErrorInfo, Request, RunCase, RunCell,
+    Bye, CaseDone, CaseFailed, CellDone, ErrorInfo, ProxyReply, Request, RunCase, RunCell,
 )
+from autograder.worker import proxies
 from autograder.worker.server import fresh_namespace
 
 _REQUEST = TypeAdapter(Request)
@@ -44,6 +46,8 @@ def serve(reader: framing.FrameReader, channel_out: int) -> None:
     for request, header, payload in _requests(reader):
         if isinstance(request, Bye):
             break
+        if isinstance(request, ProxyReply):
+            continue  # an answer to a call that gave up waiting: nobody wants it now
         if isinstance(request, RunCell):
             if checker is not None:
                 checker = checker.stop()
@@ -57,13 +61,13 @@ def serve(reader: framing.FrameReader, channel_out: int) -> None:
                 except OSError:  # no process left to fork (the notebook used them up)
                     checker = None
             if checker is not None:
-                frame = checker.forward(request, header, payload)
+                frame = checker.forward(request, header, payload, reader, channel_out)
             else:
                 in_process = in_process or Prober(namespace)
-                frame = framing.encode_frame(*run_case(in_process, request, payload))
+                frame = framing.encode_frame(*run_case(in_process, request, payload, reader, channel_out))
         else:
             in_process = in_process or Prober(namespace)
-            frame = framing.encode_frame(*run_case(in_process, request, payload))
+            frame = framing.encode_frame(*run_case(in_process, request, payload, reader, channel_out))
         _flush()
         framing.write_all(channel_out, frame)
     if checker is not None:
@@ -128,9 +132,13 @@ def _reap_strays() -> None:
             return
 
 
-def run_case(prober: Prober, request: RunCase, payload: bytes) -> tuple[CaseDone, bytes]:
+def run_case(prober: Prober, request: RunCase, payload: bytes, reader: framing.FrameReader,
+             out_fd: int) -> tuple[CaseDone, bytes]:
+    """Run a case's steps; `reader`/`out_fd` reach the judge, for proxied names' calls."""
     tensors = codec.load_payload(payload, framing.MAX_PAYLOAD)
-    outcomes, encoder = prober.run_case(request.steps, request.seed, tensors, request.timeout)
+    channel = proxies.Channel(reader, out_fd, request.nonce, proxies.deadline_for(request.timeout))
+    with proxies.installed(prober.namespace, request.proxies, channel):
+        outcomes, encoder = prober.run_case(request.steps, request.seed, tensors, request.timeout)
     return CaseDone(outcomes=outcomes, nonce=request.nonce), encoder.payload()
 
 
@@ -158,13 +166,20 @@ class Checker:
         child_end.close()
         return cls(pid, parent_end, group)
 
-    def forward(self, request: RunCase, header: bytes, payload: bytes) -> bytes:
-        """Pass a case to the child; the frame of its reply, or of a CaseFailed."""
+    def forward(self, request: RunCase, header: bytes, payload: bytes, judge: framing.FrameReader,
+                judge_out: int) -> bytes:
+        """Pass a case to the child; the frame of its reply, or of a CaseFailed. The child's
+        proxy calls go to the judge and the judge's answers back to the child on the way."""
         try:
             framing.write_all(self.sock.fileno(), framing.raw_frame(header, payload))
             deadline = time.monotonic() + request.timeout + CHILD_GRACE_SECONDS
-            reply_header, reply_payload = self.reader.read(deadline)
-            return framing.raw_frame(reply_header, reply_payload)
+            while True:
+                reply_header, reply_payload = self.reader.read(deadline)
+                if not (request.proxies and _is_proxy_call(reply_header)):
+                    return framing.raw_frame(reply_header, reply_payload)
+                framing.write_all(judge_out, framing.raw_frame(reply_header, reply_payload))
+                answer_header, answer_payload = judge.read(deadline)
+                framing.write_all(self.sock.fileno(), framing.raw_frame(answer_header, answer_payload))
         except framing.Timeout:
             self._kill()
             failed = CaseFailed(reason="timeout", message=f"did not finish within {request.timeout:g} s",
@@ -212,8 +227,11 @@ def _serve_cases(namespace: dict, sock: socket.socket) -> None:
     status = 0
     try:
         prober = Prober(namespace)
-        for request, _header, payload in _requests(framing.FrameReader(sock.fileno())):
-            reply, reply_payload = run_case(prober, request, payload)
+        reader = framing.FrameReader(sock.fileno())
+        for request, _header, payload in _requests(reader):
+            if not isinstance(request, RunCase):
+                continue
+            reply, reply_payload = run_case(prober, request, payload, reader, sock.fileno())
             _flush()
             framing.write_frame(sock.fileno(), reply, reply_payload)
     except BaseException:  # noqa: BLE001 - the child must never return into the parent's loop
@@ -231,6 +249,13 @@ def _requests(reader: framing.FrameReader):
         except framing.PeerClosed:
             return
         yield framing.parse_message(_REQUEST, header), header, payload
+
+
+def _is_proxy_call(header: bytes) -> bool:
+    try:
+        return _json_loads(header).get("kind") == "proxy_call"
+    except (ValueError, AttributeError, RecursionError):
+        return False
 
 
 def _close_quietly(fd: int) -> None:
