@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import nbformat
@@ -13,6 +14,7 @@ from autograder.config.loader import Course, find_course
 from autograder.judge.checkset import HiddenCheckSet, PublicCheckSet
 from autograder.judge.grader import GradingOptions, grade_notebook
 from autograder.notebook.reading import read_notebook
+from autograder.sandbox import held_out_view
 from autograder.sandbox.local import LocalSandbox
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -50,7 +52,12 @@ def course() -> Course:
 @pytest.fixture(scope="session")
 def sandbox(course) -> LocalSandbox:
     # the course's data sets, read-only and named by AUTOGRADER_DATA, as `grade` and `validate` give them
-    return LocalSandbox(os.environ.get("AUTOGRADER_TEST_ISOLATION", "auto"), data_dir=course.data_dir)
+    # (the view of hidden grading: held-out test labels scrambled, which the checks must not need)
+    view = held_out_view(course.data_dir)
+    yield LocalSandbox(os.environ.get("AUTOGRADER_TEST_ISOLATION", "auto"),
+                       data_dir=view / "data" if view else course.data_dir)
+    if view is not None:
+        shutil.rmtree(view, ignore_errors=True)
 
 
 def _unit_fixtures(unit: str) -> dict:

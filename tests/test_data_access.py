@@ -35,7 +35,7 @@ def test_worker_environment_names_the_data_dir(tmp_path, course):
 def test_worker_sees_the_data_through_the_variable(grade, hidden_unit2, solution_unit2, tmp_path):
     """End to end in the sandbox the tests use: the reference's loader reads Fashion-MNIST."""
     result = grade(solution_unit2, hidden_unit2, only=["u2.6.q5"])
-    assert result.score == result.max_score > 0, [c.message for e in result.exercises for c in e.checks]
+    assert result.score == result.max_score > 0, [(e.status, e.summary, e.notes) for e in result.exercises]
 
 
 def test_kept_objects_and_quiet_calls_in_a_plan():
@@ -85,3 +85,59 @@ def test_helper_targets_resolve_without_the_notebooks_imports():
     assert Prober({"torch": shadow})._resolve("torch") is shadow
     with pytest.raises(LookupError):
         prober._resolve("pandas.DataFrame")
+
+
+# --- the worker's view for hidden grading, and the held-out pictures ------------------------
+
+def _idx_labels(values: list[int]) -> bytes:
+    return bytes([0, 0, 8, 1]) + len(values).to_bytes(4, "big") + bytes(values)
+
+
+def test_the_worker_view_scrambles_only_the_held_out_test_labels(tmp_path):
+    from autograder.exercises.data import HELD_OUT, worker_view
+
+    raw = tmp_path / "data" / "FashionMNIST" / "raw"
+    raw.mkdir(parents=True)
+    labels = [i % 10 for i in range(10_000)]
+    (raw / "t10k-labels-idx1-ubyte").write_bytes(_idx_labels(labels))
+    (raw / "train-labels-idx1-ubyte").write_bytes(_idx_labels(labels[:600]))
+    (raw / "train-labels-idx1-ubyte").chmod(0o444)
+    (tmp_path / "data" / "link").symlink_to("/etc/hostname")
+
+    view = worker_view(tmp_path / "data", tmp_path / "view")
+    seen = list(read_idx(view / "FashionMNIST" / "raw" / "t10k-labels-idx1-ubyte"))
+    assert seen[:HELD_OUT.start] == labels[:HELD_OUT.start]
+    changed = sum(a != b for a, b in zip(seen[HELD_OUT.start:], labels[HELD_OUT.start:]))
+    assert changed > 0.8 * len(HELD_OUT)  # random labels: about 90% differ
+    assert max(seen) <= 9  # still valid labels, so loading code works unchanged
+    assert read_idx(view / "FashionMNIST" / "raw" / "train-labels-idx1-ubyte").tolist() == labels[:600]
+    assert (raw / "train-labels-idx1-ubyte").stat().st_mode & 0o777 == 0o444  # the original keeps its mode
+    assert not (view / "link").exists()  # links could point anywhere on the grading machine
+
+
+def test_the_sandbox_of_hidden_grading_sees_the_view(sandbox, course):
+    if not (course.data_dir / "FashionMNIST" / "raw").is_dir():
+        pytest.skip(f"Fashion-MNIST is not in {course.data_dir}")
+    assert sandbox.data_dir != course.data_dir.resolve()
+    seen = read_idx(sandbox.data_dir / "FashionMNIST" / "raw" / "t10k-labels-idx1-ubyte")
+    real = read_idx(course.data_dir / "FashionMNIST" / "raw" / "t10k-labels-idx1-ubyte")
+    assert (seen[:5000] == real[:5000]).all() and not (seen[5000:] == real[5000:]).all()
+
+
+@needs_fashion_mnist
+def test_held_out_pictures_are_fresh_perturbations_with_true_labels():
+    from autograder.exercises.data import HELD_OUT, held_out_pictures
+
+    first, labels = held_out_pictures(torch.Generator().manual_seed(1), 200)
+    again, _ = held_out_pictures(torch.Generator().manual_seed(1), 200)
+    other, _ = held_out_pictures(torch.Generator().manual_seed(2), 200)
+    assert first.shape == (200, 1, 28, 28) and first.dtype == torch.float32
+    assert 0 <= first.min() and first.max() <= 1
+    assert torch.equal(first, again) and not torch.equal(first, other)
+    images, truth = fashion_mnist(train=False)
+    pictures = images[HELD_OUT.start:].to(torch.float32) / 255
+    nearest = torch.cdist(first.reshape(200, -1), pictures.reshape(len(pictures), -1)).min(dim=1).values
+    assert (nearest > 0.5).all()  # no perturbed picture equals a test picture
+    distances = torch.cdist(first.reshape(200, -1), pictures.reshape(len(pictures), -1))
+    assert set(labels.tolist()) <= set(range(10))
+    assert (truth[HELD_OUT.start:][distances.argmin(dim=1)] == labels).float().mean() > 0.5

@@ -43,7 +43,7 @@ def check_notebook(unit: str, notebook: Path, *, hidden: bool = False, only: lis
     config = settings(course)
     # a student without the course checkout names the data folder with AUTOGRADER_DATA
     data = course.data_dir if course is not None else (Path(os.environ[DATA_ENV]) if os.environ.get(DATA_ENV) else None)
-    sandbox = create_sandbox(config.sandbox, backend, data_dir=data)
+    sandbox = create_sandbox(config.sandbox, backend, data_dir=data, hidden=hidden)
     pending = sandbox.spawn(config.limits)
     try:
         from autograder.judge.checkset import HiddenCheckSet

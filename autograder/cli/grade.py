@@ -21,7 +21,7 @@ def run_grade(args: argparse.Namespace) -> int:
     from autograder.sandbox import create_sandbox
 
     console = Console(stderr=True)
-    sandbox = create_sandbox(course.config.sandbox, args.backend, pool=True, data_dir=course.data_dir)
+    sandbox = create_sandbox(course.config.sandbox, args.backend, pool=True, data_dir=course.data_dir, hidden=True)
     try:
         sandbox.warm_up(course.config.limits)  # the zygote imports torch while the judge does
         from autograder.batch.run import LMS_FILES, BatchOptions, grade_batch

@@ -14,7 +14,7 @@ from autograder.sandbox import create_sandbox
 def run_validate(args: argparse.Namespace) -> int:
     unit = check_unit_name(args.unit)
     course = course_at(args.course) or require_course()
-    sandbox = create_sandbox(course.config.sandbox, args.backend, data_dir=course.data_dir)
+    sandbox = create_sandbox(course.config.sandbox, args.backend, data_dir=course.data_dir, hidden=True)
     report = validate(course, unit, sandbox)
     console = Console()
     for finding in report.findings:

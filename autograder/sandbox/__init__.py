@@ -1,7 +1,10 @@
-"""Sandbox backends behind one interface (`base.Sandbox`): `local`, later `docker`."""
+"""Sandbox backends behind one interface (`base.Sandbox`): `local` and `docker`."""
 
 from __future__ import annotations
 
+import shutil
+import tempfile
+import weakref
 from pathlib import Path
 
 from autograder.config.models import SandboxConfig
@@ -9,20 +12,41 @@ from autograder.sandbox.base import Sandbox, SandboxError
 
 
 def create_sandbox(config: SandboxConfig, backend: str | None = None, readonly_dirs: tuple[Path, ...] = (),
-                   pool: bool = False, data_dir: Path | None = None) -> Sandbox:
+                   pool: bool = False, data_dir: Path | None = None, hidden: bool = False) -> Sandbox:
     """The configured backend; `pool` asks for one tuned to start many workers (a batch).
     `data_dir` (the course's data sets) is mounted read-only and named to the worker by the
-    environment variable AUTOGRADER_DATA."""
+    environment variable AUTOGRADER_DATA; for `hidden` grading the worker sees a copy whose
+    held-out test labels are scrambled (see exercises/data.py)."""
+    view = held_out_view(data_dir) if hidden else None
+    if view is not None:
+        data_dir = view / "data"
     chosen = backend or config.backend
     if chosen == "local":
         from autograder.sandbox.local import LocalSandbox
 
-        return LocalSandbox(config.isolation, readonly_dirs, pool=pool, data_dir=data_dir)
-    if chosen == "docker":
+        sandbox = LocalSandbox(config.isolation, readonly_dirs, pool=pool, data_dir=data_dir)
+    elif chosen == "docker":
         from autograder.sandbox.docker import DockerSandbox
 
-        return DockerSandbox(config, readonly_dirs, data_dir=data_dir)
-    raise SandboxError(f"unknown backend {chosen!r}; use local or docker")
+        sandbox = DockerSandbox(config, readonly_dirs, data_dir=data_dir)
+    else:
+        raise SandboxError(f"unknown backend {chosen!r}; use local or docker")
+    if view is not None:
+        weakref.finalize(sandbox, shutil.rmtree, view, True)
+    return sandbox
 
 
-__all__ = ["Sandbox", "SandboxError", "create_sandbox"]
+def held_out_view(data_dir: Path | None) -> Path | None:
+    """A temporary folder holding the worker's view of `data_dir` under `data/`, or None
+    where there is no data folder to view."""
+    if data_dir is None or not Path(data_dir).is_dir():
+        return None
+    from autograder.exercises.data import worker_view
+
+    root = Path(tempfile.mkdtemp(prefix="autograder-data-"))
+    root.chmod(0o755)
+    worker_view(Path(data_dir), root / "data")
+    return root
+
+
+__all__ = ["Sandbox", "SandboxError", "create_sandbox", "held_out_view"]
