@@ -11,6 +11,7 @@ import pytest
 
 from autograder.authoring.validate import append_after_exercises
 from autograder.config.loader import Course, find_course
+from autograder.exercises.spec import BUDGET_ENV
 from autograder.judge.checkset import HiddenCheckSet, PublicCheckSet
 from autograder.judge.grader import GradingOptions, grade_notebook
 from autograder.notebook.reading import read_notebook
@@ -27,6 +28,16 @@ needs_fashion_mnist = pytest.mark.skipif(
     reason=f"Fashion-MNIST is not in {_FASHION}: set AUTOGRADER_DATA to a folder in torchvision layout "
            "(see ../shared/data/README.md)",
 )
+
+
+# training checks run their small calibrated budget in the suite; tests marked `slow` (run with
+# --runslow) and `autograder validate` use the exercises' full budget
+os.environ.setdefault(BUDGET_ENV, "quick")
+
+
+@pytest.fixture
+def full_budget(monkeypatch):
+    monkeypatch.setenv(BUDGET_ENV, "full")
 
 
 def pytest_addoption(parser):

@@ -135,18 +135,45 @@ def neuron_final_costs(value: Any, lookups: list, X: list[list[float]], Y: list[
     for alpha, reported in zip(alphas, lookups):
         if reported is None:
             return f"it has no entry for alpha = {alpha:g}"
-        if isinstance(reported, TensorData) and reported.data.numel() == 1:
-            return f"the entry for alpha = {alpha:g} is a tensor; store a Python float (use .item())"
-        if isinstance(reported, bool) or not isinstance(reported, (int, float)):
-            return f"the entry for alpha = {alpha:g} should be a number, got {kind_of(reported)}"
-        if not math.isfinite(reported):
+        if isinstance(reported, float) and not math.isfinite(reported):
             return (f"the final cost for alpha = {alpha:g} is {reported}; compute the cost in a stable form "
                     f"(softplus) so that it stays finite")
+        problem = _plain_number(reported, f"the entry for alpha = {alpha:g}")
+        if problem:
+            return problem
         _, costs = neuron_descent(inputs, labels, start, alpha, iters)
         true = costs[-1].item()
         if abs(reported - true) > rtol * abs(true):
             return (f"the final cost for alpha = {alpha:g} ({reported:.4g}) is not within {rtol:.0%} of the cost "
                     f"after {iters} step{'' if iters == 1 else 's'} from {_show(start)}")
+    return None
+
+
+def within_bands(value: Any, lookups: list, keys: list, bands: list[list[float]], what: str) -> str | None:
+    """A dict whose entries for `keys` (read as lookups) are numbers inside the matching
+    [low, high] bands: results a student measured, judged against the spread the reference
+    shows over seeds (no re-run can reproduce one student's noisy run)."""
+    if not (isinstance(value, dict) or (isinstance(value, Opaque) and value.type_name == "dict")):
+        return f"expected a dict, got {kind_of(value)}"
+    for key, (low, high), reported in zip(keys, bands, lookups):
+        if reported is None:
+            return f"it has no entry for {key!r}"
+        problem = _plain_number(reported, f"the entry for {key!r}")
+        if problem:
+            return problem
+        if not low <= reported <= high:
+            return (f"{what} {key} is {reported:.4g}, outside the range the course's own runs reach "
+                    f"({low:g} to {high:g})")
+    return None
+
+
+def _plain_number(reported: Any, where: str) -> str | None:
+    if isinstance(reported, TensorData) and reported.data.numel() == 1:
+        return f"{where} is a tensor; store a Python float (use .item())"
+    if isinstance(reported, bool) or not isinstance(reported, (int, float)):
+        return f"{where} should be a number, got {kind_of(reported)}"
+    if not math.isfinite(reported):
+        return f"{where} is {reported}, not a finite number"
     return None
 
 
@@ -299,4 +326,5 @@ EXPERIMENTS: dict[str, Callable[..., str | None]] = {
     "neuron_final_costs": neuron_final_costs,
     "eggholder_run": eggholder_run,
     "adam_worse": adam_worse,
+    "within_bands": within_bands,
 }

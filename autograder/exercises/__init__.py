@@ -1,12 +1,12 @@
 """Exercise specifications: the authoring API for hidden checks and the public check data."""
 
 from autograder.exercises.spec import (
-    Call, Case, CheckSpec, Draw, Exercise, Mistake, accuracy, answer, call, case, every_other, function, generator,
+    Call, Case, CheckSpec, Draw, Exercise, Mistake, accuracy, answer, built, call, case, every_other, function, generator,
     grad, kept, memory, output, perf, prop, raises, rerun, sequence, source, trained,
 )
 
 __all__ = [
-    "Call", "Case", "CheckSpec", "Draw", "Exercise", "Mistake", "accuracy", "answer", "call", "case", "every_other",
+    "Call", "Case", "CheckSpec", "Draw", "Exercise", "Mistake", "accuracy", "answer", "built", "call", "case", "every_other",
     "function", "generator", "grad", "kept", "memory", "output", "perf", "prop", "raises", "rerun", "sequence", "source",
     "trained",
 ]

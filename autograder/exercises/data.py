@@ -27,7 +27,8 @@ class DataMissing(RuntimeError):
 def data_dir() -> Path:
     folder = os.environ.get(DATA_ENV)
     if not folder:
-        raise DataMissing(f"{DATA_ENV} is not set: the judge sets it from the course's [data] root")
+        raise DataMissing(f"{DATA_ENV} is not set: name the folder that holds FashionMNIST/raw/ in it "
+                          "(the course's [data] root)")
     return Path(folder)
 
 
@@ -52,6 +53,15 @@ def fashion_mnist(train: bool = True) -> tuple[torch.Tensor, torch.Tensor]:
     except FileNotFoundError as exc:
         raise DataMissing(f"Fashion-MNIST is missing: {exc.filename}") from None
     return torch.from_numpy(images.copy()), torch.from_numpy(labels.astype(np.int64))
+
+
+def fashion_tensors(split: str, rows: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """Pictures `rows` of the 'train' or 't10k' split as float32 (n, 1, 28, 28) in [0, 1], and
+    their labels: what judge-built loaders hold (evaluated where the checked code runs)."""
+    if split not in ("train", "t10k"):
+        raise ValueError(f"no Fashion-MNIST split {split!r}")
+    images, labels = fashion_mnist(train=split == "train")
+    return images[rows].unsqueeze(1).to(torch.float32) / 255, labels[rows]
 
 
 # --- held-out pictures for accuracy checks --------------------------------------------------

@@ -10,6 +10,7 @@ for hidden checks, against the live reference.
 from __future__ import annotations
 
 import hashlib
+import os
 import random
 from dataclasses import dataclass, field
 from typing import Any, Callable, Sequence
@@ -35,13 +36,24 @@ from autograder.protocol.messages import GradRequest, Observe, Step, Timing
 
 # --- inputs ---------------------------------------------------------------------------
 
+BUDGET_ENV = "AUTOGRADER_BUDGET"
+
+
+def quick_budget() -> bool:
+    """Whether training checks run their small calibrated budget (the test suite) instead of
+    the exercise's full one (grading and `autograder validate`)."""
+    return os.environ.get(BUDGET_ENV, "full") == "quick"
+
+
 class Draw:
-    """The randomness for one check: a torch generator and a Python RNG, both seeded."""
+    """The randomness for one check: a torch generator and a Python RNG, both seeded; and
+    which training budget its cases should use (`quick`)."""
 
     def __init__(self, seed: int):
         self.seed = seed
         self.g = torch.Generator().manual_seed(seed)
         self.py = random.Random(seed)
+        self.quick = quick_budget()
 
     def randn(self, *shape: int, dtype: torch.dtype = torch.float32) -> torch.Tensor:
         return torch.randn(*shape, generator=self.g, dtype=dtype)
@@ -198,6 +210,7 @@ class CheckSpec:
     observe: Observe = field(default_factory=Observe)
     case_seconds: float = 10.0
     public: bool = True
+    quick_rule: Rule | None = None  # the rule under the quick budget (bars calibrated for it)
 
     @property
     def needs_reference(self) -> bool:
@@ -212,7 +225,8 @@ class CheckSpec:
         return self.observe.model_copy(update={"grads": grads})
 
     def plan(self, seed: int, key_prefix: str = "") -> tuple[CheckPlan, dict[str, torch.Tensor]]:
-        cases = self.cases(Draw(seed)) if callable(self.cases) else list(self.cases)
+        draw = Draw(seed)
+        cases = self.cases(draw) if callable(self.cases) else list(self.cases)
         encoder = codec.Encoder(prefix=key_prefix)
         planned = []
         for case_ in cases:
@@ -237,8 +251,9 @@ class CheckSpec:
                 held = f"{key_prefix}held{len(planned)}"
                 encoder.tensors[held] = case_.held
             planned.append(CasePlan(label=label, steps=steps, step_labels=step_labels, held=held))
+        rule = self.quick_rule if draw.quick and self.quick_rule is not None else self.rule
         plan = CheckPlan(
-            name=self.name, weight=self.weight, artifact=self.artifact, rule=self.rule, cases=planned,
+            name=self.name, weight=self.weight, artifact=self.artifact, rule=rule, cases=planned,
             seed=seed, case_seconds=self.case_seconds, needs_reference=self.needs_reference,
         )
         return plan, encoder.tensors
@@ -286,11 +301,13 @@ def rerun(name: str, constant: str, experiment: str, weight: float = 1.0, lookup
 
 def accuracy(name: str, artifact: str, cases: CaseSource, full_at: float, zero_at: float, weight: float = 1.0,
              at_most: float | None = None, predictions: str = "probability", what: str = "held-out points",
-             case_seconds: float = 60.0) -> CheckSpec:
+             case_seconds: float = 60.0, quick: tuple[float, float] | None = None) -> CheckSpec:
     """The model a case builds classifies held-out inputs; the judge scores the predictions
-    with labels it keeps (see `trained`). Bars come from calibrating the reference."""
+    with labels it keeps (see `trained`). Bars come from calibrating the reference; `quick`
+    gives (full_at, zero_at) calibrated for the cases' quick budget (`Draw.quick`)."""
     rule = AccuracyRule(full_at=full_at, zero_at=zero_at, at_most=at_most, predictions=predictions, what=what)
-    return CheckSpec(name, artifact, rule, cases, weight, case_seconds=case_seconds)
+    quick_rule = rule.model_copy(update={"full_at": quick[0], "zero_at": quick[1]}) if quick else None
+    return CheckSpec(name, artifact, rule, cases, weight, case_seconds=case_seconds, quick_rule=quick_rule)
 
 
 def trained(*args: Any, inputs: torch.Tensor, labels: torch.Tensor, label: str | None = None,

@@ -25,6 +25,7 @@ from typing import Any, Iterator
 import numpy as np
 import torch
 
+from autograder.exercises.data import fashion_tensors
 from autograder.probes.errors import StepTimeout, describe_exception
 from autograder.protocol import codec
 from autograder.protocol.messages import (
@@ -53,7 +54,8 @@ _py_seed = random.seed
 _getsource = inspect.getsource
 _unwrap = inspect.unwrap
 
-CALLABLE_NAMESPACE = {"torch": torch, "math": math, "np": np}
+# what judge-written callables may use (data sets read from AUTOGRADER_DATA where they run)
+CALLABLE_NAMESPACE = {"torch": torch, "math": math, "np": np, "fashion_tensors": fashion_tensors}
 _getpid = os.getpid
 _exit = os._exit
 
