@@ -486,3 +486,48 @@ def test_workers_forked_for_a_batch_have_private_scratch_space():
         first.close()
         second.close()
         pool.close()
+
+
+def test_a_worker_that_fails_to_start_is_started_again(sandbox, course):
+    """Start-up can fail outside the notebook's control (memory pressure from a neighbour);
+    no student code has run yet, so the session tries again instead of giving up."""
+    import time
+
+    import nbformat
+
+    from autograder.judge.session import WorkerSession
+    from autograder.notebook.plan import analyse
+    from autograder.notebook.reading import code_cells
+    from autograder.sandbox.base import SandboxError
+
+    class FlakyStart:
+        def __init__(self, real):
+            self.real, self.failures = real, 0
+
+        def spawn(self, limits):
+            return self.real.spawn(limits)
+
+        def wait_ready(self, worker):
+            if self.failures == 0:
+                self.failures += 1
+                worker.close()
+                raise SandboxError("the worker did not start (PeerClosed): exit status 70")
+            return self.real.wait_ready(worker)
+
+    cells = [analyse(c) for c in code_cells(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 41 + 1")]))]
+    flaky = FlakyStart(sandbox)
+    session = WorkerSession(flaky, course.config.limits, cells, time.monotonic() + 60)
+    try:
+        steps, tensors = _read_x()
+        observed = session.run_case(steps, tensors, seed=1, timeout=10)
+    finally:
+        session.close()
+    assert flaky.failures == 1
+    assert observed.failure is None and observed.result() == 42
+
+
+def _read_x():
+    from autograder.exercises import spec as S
+
+    plan, tensors = S.output("x", "x", [S.Case((S.Call(read_only=True),), label="")]).plan(seed=1)
+    return plan.cases[0].steps, tensors

@@ -26,6 +26,7 @@ from autograder.protocol.messages import (
 from autograder.sandbox.base import Sandbox, SandboxError, Worker
 
 GRACE_SECONDS = 5.0
+STARTUP_ATTEMPTS = 3
 
 
 @dataclass
@@ -152,18 +153,29 @@ class WorkerSession:
         if time.monotonic() >= self.deadline:
             self._over = f"not graded: the notebook's time limit ({self.limits.notebook_seconds:g} s) was reached"
             raise SessionOver(self._over)
-        try:
-            pending, self._pending = self._pending, None
-            self._worker = self.sandbox.wait_ready(pending or self.sandbox.spawn(self.limits))
-        except SandboxError as exc:
-            self._over = f"not graded: the grader could not start a sandbox ({exc})"
-            raise SessionOver(self._over) from None
+        self._worker = self._spawn_ready()
         self.ready = getattr(self._worker, "ready", None)
         for info in self.cells:
             if info.cell.number in self.problems and self.problems[info.cell.number].fatal:
                 continue
             if not self._run_cell(info):
                 return  # the worker is gone; the caller's loop restarts without this cell
+
+    def _spawn_ready(self) -> Worker:
+        """A started worker. Start-up can fail for reasons outside the notebook (a machine
+        short of memory while a neighbour's memory bomb is killed): no student code has run
+        yet, so it is tried again before the session gives up."""
+        pending, self._pending = self._pending, None
+        for attempt in range(STARTUP_ATTEMPTS):
+            try:
+                return self.sandbox.wait_ready(pending or self.sandbox.spawn(self.limits))
+            except SandboxError as exc:
+                pending = None
+                if attempt + 1 == STARTUP_ATTEMPTS or time.monotonic() >= self.deadline:
+                    self._over = f"not graded: the grader could not start a sandbox ({exc})"
+                    raise SessionOver(self._over) from None
+                time.sleep(0.5 * (attempt + 1))
+        raise AssertionError("unreachable")
 
     def _run_cell(self, info: CellInfo) -> bool:
         """Run one cell; False when it cost the worker (it is then never run again)."""
