@@ -374,6 +374,18 @@ def test_answer_table_names_the_wrong_entry():
     assert grade(NUMERIC, {"ans_q": table}, {"ans_q": [(3, 2), None]}) == "ans_q is not correct"
 
 
+def test_answers_the_wire_cannot_carry_are_never_taken_as_right():
+    """A dict with float keys arrives as an opaque "dict" on both sides: comparing those would
+    pass any dict. The student is told what to write; an author whose reference answer has this
+    form gets an internal error (validate reports it) and should use a rerun check instead."""
+    from autograder.checks import ReferenceFailed
+
+    assert grade(NUMERIC, {"ans_q": {"a": 1}}, {"ans_q": {0.1: 0.5}}) == (
+        "ans_q should hold plain numbers, strings, lists or dicts with string keys; got an object of type dict")
+    with pytest.raises(ReferenceFailed):
+        grade(NUMERIC, {"ans_q": {0.1: 0.5}}, {"ans_q": {0.2: 0.7}})
+
+
 CHOICE = S.answer("choice", "ans_mc", choices="ABCD")
 
 

@@ -13,9 +13,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from autograder.checks.context import CaseContext
+from autograder.checks.context import CaseContext, ReferenceFailed
 from autograder.checks.values import Policy, Tolerance, compare, kind_of
-from autograder.protocol.codec import TensorData
+from autograder.protocol.codec import Opaque, TensorData
 from autograder.protocol.text import short_message
 
 HASH_PREFIX = "sha256:"
@@ -47,12 +47,28 @@ def evaluate(rule: AnswerRule, ctx: CaseContext) -> str | None:
             options = ", ".join(rule.choices)
             return f"{name} should be one of the letters {options}; got {_short(actual)}"
     expected = ctx.expected.result() if ctx.expected is not None else None
+    if _contains_opaque(expected):
+        # e.g. a dict with float keys, which the wire format cannot carry: every answer would
+        # look alike. Such answers need a rerun check, which reads entries with .get(key).
+        raise ReferenceFailed("the reference's answer cannot be compared as data")
+    if _contains_opaque(actual):
+        return f"{name} should hold plain numbers, strings, lists or dicts with string keys; got {kind_of(actual)}"
     wrong = _wrong_entry(rule, expected, actual, path="")
     if wrong is None:
         return None
     if rule.choices:
         return f"{name} = {actual!r} is not the right choice"
     return f"{name}{wrong} is not correct"
+
+
+def _contains_opaque(value: Any) -> bool:
+    if isinstance(value, Opaque):
+        return True
+    if isinstance(value, dict):
+        return any(_contains_opaque(v) for v in value.values())
+    if isinstance(value, (list, tuple)):
+        return any(_contains_opaque(v) for v in value)
+    return False
 
 
 def normalise(rule: AnswerRule, value: Any) -> Any:
