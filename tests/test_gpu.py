@@ -96,3 +96,73 @@ def test_several_sandboxed_workers_share_one_gpu(tmp_path):
     assert all(r["score"] == 10 for r in records), [r["exercises"][0]["summary"] for r in records]
     if DEVICE == "cuda":
         assert all("cuda" in r["environment"]["device"] for r in records)
+
+
+LOOP = '''
+import torch
+import torch.nn.functional as F
+
+def train_classifier(model, train_loader, test_loader, epochs, lr=0.1):
+    optimizer = torch.optim.SGD(model.parameters(), lr=lr)
+    history = {"train_loss": [], "train_acc": [], "test_loss": [], "test_acc": []}
+    for _ in range(epochs):
+        model.train()
+        for images, labels in train_loader:
+            optimizer.zero_grad()
+            F.nll_loss(model(images), labels).backward()
+            optimizer.step()
+        model.eval()
+        with torch.no_grad():
+            right = sum((model(x).argmax(1) == y).sum().item() for x, y in test_loader)
+        history["test_acc"].append(right / len(test_loader.dataset))
+    return history
+'''
+
+
+def test_fashion_training_checks_train_on_the_gpu(course_data, monkeypatch):
+    """u2.8.q3's accuracy check at the catalogue's full budget: the judge builds the model and
+    the loaders on the worker's GPU, the student's device-agnostic loop trains there."""
+    import time
+
+    from autograder.config.models import Limits
+    from autograder.exercises.loader import load_exercises
+    from autograder.judge.session import WorkerSession
+    from autograder.notebook.plan import analyse
+    from autograder.notebook.reading import code_cells
+    from autograder.sandbox.local import LocalSandbox
+
+    monkeypatch.setenv("AUTOGRADER_BUDGET", "full")
+    root = Path(__file__).resolve().parents[1]
+    spec = next(e for e in load_exercises(root / "solutions/unit2/checks.py") if e.id == "u2.8.q3")
+    plan, tensors = spec.check("accuracy after 5 epochs").plan(seed=7)
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(LOOP)])
+    cells = [analyse(c) for c in code_cells(notebook)]
+    sandbox = LocalSandbox("auto", data_dir=course_data)
+    session = WorkerSession(sandbox, Limits(cell_seconds=60, exercise_seconds=300, notebook_seconds=600),
+                            cells, time.monotonic() + 600)
+    try:
+        started = time.monotonic()
+        observed = session.run_case(plan.cases[0].steps, tensors, seed=7, timeout=300)
+        seconds = time.monotonic() - started
+    finally:
+        session.close()
+    assert observed.failure is None and observed.first_error() is None, observed.failure or observed.first_error()
+    predictions = observed.result()
+    expected = "cuda" if DEVICE == "cuda" else "cpu"
+    assert predictions.device.startswith(expected), predictions.device
+    labels = tensors[plan.cases[0].held]
+    accuracy = (predictions.data.argmax(1) == labels).float().mean().item()
+    print(f"u2.8.q3 full-budget training on {predictions.device}: {seconds:.1f} s, accuracy {accuracy:.3f}")
+    assert accuracy >= plan.rule.full_at
+
+
+@pytest.fixture
+def course_data():
+    from autograder.config.loader import find_course
+
+    found = find_course(Path(__file__).resolve().parents[1])
+    folder = found.data_dir if found else None
+    if folder is None or not (folder / "FashionMNIST" / "raw").is_dir():
+        pytest.skip("Fashion-MNIST is not available")
+    os.environ.setdefault("AUTOGRADER_DATA", str(folder))
+    return folder

@@ -1,7 +1,8 @@
 """The rule pieces added for unit 2, judged the way the grader judges them (see test_rules):
 the re-run rule (checks/rerun.py) with its two experiments, the `open_interval` and
-`linear_accuracy` properties, the `first_item` output transform, and labels for the calls of
-a several-call case. For each: a right answer passes, a realistic mistake fails with the
+`linear_accuracy` properties, the `first_item` output transform, labels for the calls of
+a several-call case, and output checks over a function the check writes (u2.9.q2, u2.9.q3).
+For each: a right answer passes, a realistic mistake fails with the
 message a student reads, and a stub fails with a kind message."""
 
 from __future__ import annotations
@@ -207,3 +208,81 @@ def test_labelled_calls_name_the_call_that_differs():
     assert grade(check, right, right) is None
     message = grade(check, right, {"make": lambda x: Box(x * 3)})
     assert message.startswith("make: for the value kept in the box, 2 of 2 values differ; first at [0]: expected 2, got 3")
+
+
+# --- output over a judge-written function of a kept result (u2.9.q2, u2.9.q3) -----------------------
+# The student's function returns something the check cannot compare with the reference's
+# directly (any non-monotone state dict will do); a function the check writes turns it into
+# what can be compared: the names and shapes of its tensors, whether y0 rises and falls.
+
+def unit2_exercise(exercise_id: str):
+    from autograder.exercises.loader import load_exercises
+    from conftest import ROOT
+
+    return next(s for s in load_exercises(ROOT / "solutions" / "unit2" / "checks.py") if s.id == exercise_id)
+
+
+def deep_state(first=(1.0, -1.0), second=(1.0, 1.0), biases=(0.0, 0.0)) -> dict:
+    net = torch.nn.Sequential(torch.nn.Linear(784, 20), torch.nn.ReLU(), torch.nn.Linear(20, 10),
+                              torch.nn.LogSoftmax(dim=1))
+    state = {name: torch.zeros_like(t) for name, t in net.state_dict().items()}
+    state["0.weight"][0, 0], state["0.weight"][1, 0] = first
+    state["0.bias"][0], state["0.bias"][1] = biases
+    state["2.weight"][0, 0], state["2.weight"][0, 1] = second
+    return state
+
+
+@pytest.fixture(scope="module")
+def deep_checks():
+    spec = unit2_exercise("u2.9.q2")
+    return spec.check("keys and shapes"), spec.check("y0 falls and rises along x0")
+
+
+def test_a_bent_y0_passes_wherever_the_kink_is(deep_checks):
+    reference = {"non_monotone_state_dict": deep_state}
+    for state in (deep_state(), deep_state(first=(3.0, -2.0), second=(-1.0, -1.0)),
+                  deep_state(biases=(-0.5, 0.5))):  # kink moved to x0 = 0.5 by the biases
+        for check in deep_checks:
+            assert grade(check, reference, {"non_monotone_state_dict": lambda s=state: s}) is None
+
+
+@pytest.mark.parametrize(("state", "says"), [
+    (deep_state(second=(1.0, -1.0)), "expected True at ['falls by more than 1e-4 somewhere'], got False"),
+    (deep_state(first=(0.001, -0.001), second=(0.001, 0.001)),
+     "expected True at ['rises by more than 1e-4 somewhere'], got False"),
+    ({k: v for k, v in deep_state().items() if k != "2.bias"}, "raised RuntimeError"),
+])
+def test_a_monotone_or_unloadable_y0_fails(deep_checks, state, says):
+    message = grade(deep_checks[1], {"non_monotone_state_dict": deep_state}, {"non_monotone_state_dict": lambda: state})
+    assert "for y0 = exp(output[:, 0]) of the deep network loaded with it, at 201 points x0 in [-1, 1]" in message
+    assert says in message
+
+
+@pytest.mark.parametrize(("state", "says"), [
+    ({("fc." + k): v for k, v in deep_state().items()}, "the dict has no key '0.weight'"),
+    ({**deep_state(), "0.weight": torch.zeros(784, 20)}, "expected '(20, 784)' at ['0.weight'], got '(784, 20)'"),
+    ({**deep_state(), "2.bias": [0.0] * 10}, "expected '(10,)' at ['2.bias'], got 'not a tensor'"),
+])
+def test_wrong_names_or_shapes_are_named(deep_checks, state, says):
+    message = grade(deep_checks[0], {"non_monotone_state_dict": deep_state}, {"non_monotone_state_dict": lambda: state})
+    assert message.startswith("non_monotone_state_dict: for the names and shapes of its tensors")
+    assert says in message
+
+
+def test_state_dict_stub(deep_checks):
+    for check in deep_checks:
+        assert grade(check, {"non_monotone_state_dict": deep_state}, {"non_monotone_state_dict": stub}) == (
+            f"non_monotone_state_dict {NOT_IMPLEMENTED}")
+
+
+def collapse(W1, b1, W2, b2):
+    return W2 @ W1, W2 @ b1 + b2
+
+
+def test_one_linear_from_a_and_c_against_two():
+    check = unit2_exercise("u2.9.q3").check("two layers against one")
+    assert grade(check, {"collapse_affine": collapse}, {"collapse_affine": collapse}) is None
+    assert grade(check, {"collapse_affine": collapse},
+                 {"collapse_affine": lambda W1, b1, W2, b2: (W2 @ W1, W2 @ b1)}).startswith(
+        "collapse_affine: for one nn.Linear(784, 10) built from (A, c), on 32 random float32 inputs")
+    assert grade(check, {"collapse_affine": collapse}, {"collapse_affine": stub}) == f"collapse_affine {NOT_IMPLEMENTED}"

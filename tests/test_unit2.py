@@ -1,4 +1,4 @@
-"""Unit 2, sections 2.1-2.7 and u2.8.q1-q2, end to end: for every exercise the reference scores full marks,
+"""Unit 2, sections 2.1-2.7, u2.8.q1, q2, q4 and 2.9, end to end: for every exercise the reference scores full marks,
 the stub scores zero with a "not implemented" style message, and every catalogued mistake
 loses the points of the check that names it, with the message it should give. Also: the
 known answers of the worked examples hold for the reference, and feedback names the
@@ -29,18 +29,19 @@ def reference_namespace(hidden_unit2):
              "train_neuron_vectorized", "train_neuron_torch", "GOOD_INIT", "make_blobs", "FashionMNISTDataset",
              "softmax_regression_grad", "dZ_db", "dZ_dW", "make_softmax_regression", "load_fmnist_flat",
              "full_dataset_cost", "load_minibatch", "gd_step", "likelihood_grad", "stable_log_softmax", "DATA_ROOT",
-             "CLASSES"]
+             "CLASSES", "ans_u2_8_q4", "flat_input_jacobian", "non_monotone_state_dict", "collapse_affine"]
     return Reference(hidden_unit2.notebook, {"facts": names}).prober().namespace
 
 
 @needs_fashion_mnist
 def test_totals_and_manual_points(reference_results, stub_results):
     full = reference_results["hidden"]
-    assert full.score == full.max_score == 195
-    # the ReLU plot (u2.1.q3), the interpretation (u2.3.q1), the pictures (u2.5.q1) and the
-    # decision boundaries (u2.9.q4), for the TA
-    assert full.manual_points == 20
+    assert full.score == full.max_score == 235
+    # the ReLU plot (u2.1.q3), the interpretation (u2.3.q1), the pictures (u2.5.q1), the choice
+    # of a batch size (u2.8.q4) and the decision boundaries (u2.9.q4), for the TA
+    assert full.manual_points == 25
     assert exercise(full, "u2.1.q3").manual and exercise(full, "u2.3.q1").manual and exercise(full, "u2.5.q1").manual
+    assert exercise(full, "u2.8.q4").manual
     assert stub_results["public"].score == 0
 
 
@@ -373,3 +374,101 @@ def test_held_out_labels_are_not_in_what_the_worker_receives(hidden_unit2):
     sent = codec.load_payload(_payload(case.steps, check.tensors), 2**31)
     assert case.held in check.tensors and case.held not in sent
     assert len(check.tensors[case.held]) == 1000 and all(len(t) != 1000 for t in sent.values() if t.dim() == 1)
+
+
+# --- u2.8.q4 and u2.9.q1-q3: the known answers, for the reference --------------------------------
+
+def unit2_checks_module():
+    """solutions/unit2/checks.py as a module (for names beside EXERCISES)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("unit2_checks_for_tests", ROOT / "solutions" / "unit2" / "checks.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_reference_batch_size_accuracies_lie_in_the_bands(reference_namespace):
+    module = unit2_checks_module()
+    answer = reference_namespace["ans_u2_8_q4"]
+    assert sorted(answer) == module.BATCH_SIZES
+    for size, (low, high) in zip(module.BATCH_SIZES, module.ACCURACY_BANDS):
+        assert isinstance(answer[size], float) and low <= answer[size] <= high, size
+    assert module.U2_8_Q4 in module.EXERCISES
+
+
+def softmax_input_jacobian(W, b, x):
+    return torch.autograd.functional.jacobian(lambda v: torch.softmax(W @ v + b, dim=0), x)
+
+
+def test_flat_jacobian_equals_autograd(reference_namespace):
+    jacobian = reference_namespace["flat_input_jacobian"]
+    generator = torch.Generator().manual_seed(4)
+    for shift in (0.0, 700.0):  # all scores near 700: exp overflows, the softmax does not
+        W = torch.randn(10, 784, dtype=torch.float64, generator=generator) * 0.2
+        b = torch.randn(10, dtype=torch.float64, generator=generator) + shift
+        x = torch.rand(784, dtype=torch.float64, generator=generator)
+        ours = jacobian(W, b, x)
+        assert ours.shape == (10, 784) and ours.dtype == torch.float64
+        torch.testing.assert_close(ours, softmax_input_jacobian(W, b, x))
+
+
+def test_three_classes_make_y0_rise_then_fall(reference_namespace):
+    """The erratum of u2.9.q1: with weights 0, 1, -1 on one input, y0 = 1 / (1 + e^x + e^-x)
+    peaks at x = 0, while the log-ratios z_k - z_j are affine in x."""
+    W, b = torch.tensor([[0.0], [1.0], [-1.0]], dtype=torch.float64), torch.zeros(3, dtype=torch.float64)
+    xs = torch.linspace(-3, 3, 61, dtype=torch.float64)
+    y0 = torch.stack([torch.softmax(W @ x[None] + b, dim=0)[0] for x in xs])
+    assert y0.argmax() == 30 and (y0.diff()[:30] > 0).all() and (y0.diff()[30:] < 0).all()
+    slopes = torch.stack([reference_namespace["flat_input_jacobian"](W, b, x[None])[0, 0] for x in xs])
+    assert (slopes[:30] > 0).all() and (slopes[31:] < 0).all()
+
+
+def test_non_monotone_state_dict_bends_y0(reference_namespace):
+    net = torch.nn.Sequential(torch.nn.Linear(784, 20), torch.nn.ReLU(), torch.nn.Linear(20, 10),
+                              torch.nn.LogSoftmax(dim=1))
+    net.load_state_dict(reference_namespace["non_monotone_state_dict"]())  # strict: exactly these keys and shapes
+    x = torch.zeros(201, 784)
+    x[:, 0] = torch.linspace(-1, 1, 201)
+    with torch.no_grad():
+        y0 = net(x)[:, 0].exp()
+    steps = y0.diff()
+    assert steps.min() < -1e-4 and steps.max() > 1e-4
+    assert y0.argmin() == 100  # the kink at x0 = 0: y0 = e^|x0| / (e^|x0| + 9)
+    torch.testing.assert_close(y0[100], torch.tensor(0.1))
+
+
+def test_one_linear_layer_equals_two(reference_namespace):
+    generator = torch.Generator().manual_seed(5)
+    two = torch.nn.Sequential(torch.nn.Linear(784, 20), torch.nn.Linear(20, 10)).double()
+    with torch.no_grad():
+        for p in two.parameters():
+            p.copy_(torch.randn(p.shape, dtype=torch.float64, generator=generator))
+    A, c = reference_namespace["collapse_affine"](two[0].weight.detach(), two[0].bias.detach(),
+                                                  two[1].weight.detach(), two[1].bias.detach())
+    one = torch.nn.Linear(784, 10).double()
+    with torch.no_grad():
+        one.weight.copy_(A)
+        one.bias.copy_(c)
+        X = torch.randn(64, 784, dtype=torch.float64, generator=generator)
+        torch.testing.assert_close(one(X), two(X))
+    # a 1 x 1 pair: z2 = w2 (w1 x + b1) + b2
+    A, c = reference_namespace["collapse_affine"](*(torch.tensor(v, dtype=torch.float64)
+                                                    for v in ([[2.0]], [1.0], [[-3.0]], [0.5])))
+    assert A.tolist() == [[-6.0]] and c.tolist() == [-2.5]
+
+
+def test_feedback_on_a_same_sign_first_layer(mistake_results):
+    graded = mistake_results[("u2.9.q2", "first-layer weights of equal signs")]
+    message = check_result(graded, "u2.9.q2", "y0 falls and rises along x0").message
+    assert message == ("non_monotone_state_dict: for y0 = exp(output[:, 0]) of the deep network loaded with it, at "
+                       "201 points x0 in [-1, 1], other pixels 0, expected True at ['falls by more than 1e-4 "
+                       "somewhere'], got False")
+    assert check_result(graded, "u2.9.q2", "keys and shapes").passed
+
+
+def test_feedback_on_batch_size_accuracies_names_the_size_and_the_range(mistake_results):
+    graded = mistake_results[("u2.8.q4", "percentages instead of fractions")]
+    message = check_result(graded, "u2.8.q4", "plausible test accuracies").message
+    assert message == ("ans_u2_8_q4: the test accuracy after one epoch with batch size 1 is 76.1, outside the range "
+                       "the course's own runs reach (0.66 to 0.8)")

@@ -1,5 +1,5 @@
-"""Hidden checks for unit 2, sections 2.1-2.7 and u2.8.q1-q2 (a single neuron, then softmax
-regression on Fashion-MNIST). Students never receive this file.
+"""Hidden checks for unit 2, sections 2.1-2.7, u2.8.q1-q2 and 2.9 (a single neuron, softmax
+regression on Fashion-MNIST, then deeper networks). Students never receive this file.
 
 Each exercise lists its checks (what is called, on which inputs, judged how, for what share
 of the points) and the common mistakes that `autograder validate unit2` proves are caught.
@@ -15,7 +15,8 @@ from autograder.exercises import (
     Call, Exercise, Mistake, accuracy, answer, case, function, kept, output, perf, prop, raises, rerun, sequence,
     source, trained,
 )
-from autograder.exercises.data import fashion_mnist
+from autograder.exercises.data import HELD_OUT, fashion_mnist
+from autograder.exercises.fashion import MODE_LABEL, accuracy_case, flat_model, small_loaders
 
 F64 = torch.float64
 START = (1.0, -1.0, 5.5)  # the text's deliberately poor starting line
@@ -299,6 +300,7 @@ def scratch_variant(cost_after: bool = False, total: bool = False) -> str:
 U2_3_Q1 = Exercise(
     "u2.3.q1", "Changing the learning rate", ["train_neuron_scratch", "ans_u2_3_q1"],
     manual="the interpretation of the learning-rate experiments",
+    uses={"neuron_point_grad": "u2.2.q1"},
     checks=[
         output("parameters and costs", "train_neuron_scratch", scratch_inputs, weight=5, rtol=1e-4, atol=1e-8),
         output("parameters with alpha = 1", "train_neuron_scratch", large_step_inputs, weight=2, rtol=1e-4,
@@ -422,6 +424,15 @@ def labelled_points(d, n: int, k: int, dtype=F64) -> tuple[torch.Tensor, torch.T
     return centres[labels.long()] + d.randn(n, k, dtype=dtype), labels
 
 
+def worker_points(seed: int, n: int) -> tuple:
+    """`n` labelled float32 points in 2 dimensions, drawn where the checked code runs from a
+    seed (a large timing input that need not travel in the release)."""
+    labels = f"torch.randint(0, 2, ({n},), generator=torch.Generator().manual_seed({seed})).float()"
+    points = (f"(lambda g: torch.randn(2, 2, generator=g)[torch.randint(0, 2, ({n},), generator=torch.Generator()"
+              f".manual_seed({seed}))] * 3 + torch.randn({n}, 2, generator=g))(torch.Generator().manual_seed({seed + 1}))")
+    return function(points, f"{n:,} float32 points"), function(labels, "their labels")
+
+
 def vectorized_inputs(d):
     cases = []
     for k in (1, 2, 5, 20):
@@ -452,9 +463,10 @@ VECTORIZED_HEAD = (
 
 U2_3_Q5 = Exercise(
     "u2.3.q5", "A vectorised neuron for k-dimensional inputs", ["train_neuron_vectorized"],
+    uses={"calc_dC_analytic": "u2.3.q4"},
     checks=[
         perf("no loop over the points", "train_neuron_vectorized",
-             lambda d: [case(*labelled_points(d, 100_000, 2, torch.float32), torch.zeros(2), 0.0, 0.1, 5,
+             lambda d: [case(*worker_points(d.child_seed(), 100_000), torch.zeros(2), 0.0, 0.1, 5,
                              label="100,000 float32 points, 5 steps")],
              weight=1, max_ratio=3, case_seconds=3,
              hint="avoid a Python loop over the points; use tensor operations on all of them"),
@@ -586,7 +598,8 @@ def _pictures(seed: int, n: int, real: bool) -> tuple[str, str]:
     """Source of (images uint8 (n, 1, 28, 28), labels int64 (n,)) in the checking process."""
     if real:
         raw = "__import__('os').path.join(__import__('os').environ['AUTOGRADER_DATA'], 'FashionMNIST', 'raw', '{}')"
-        chosen = f"torch.randperm(10000, generator=torch.Generator().manual_seed({seed}))[:{n}].numpy()"
+        # from the labelled half: the worker's view scrambles the held-out labels
+        chosen = f"torch.randperm({HELD_OUT.start}, generator=torch.Generator().manual_seed({seed}))[:{n}].numpy()"
         return (f"torch.from_numpy(np.fromfile({raw.format('t10k-images-idx3-ubyte')}, dtype=np.uint8, "
                 f"offset=16).reshape(-1, 1, 28, 28)[{chosen}].copy())",
                 f"torch.from_numpy(np.fromfile({raw.format('t10k-labels-idx1-ubyte')}, dtype=np.uint8, "
@@ -884,12 +897,17 @@ U2_6_Q4 = Exercise(
 
 def loader_checks(train: bool, d):
     rows = d.randint(0, 60_000 if train else 10_000, (64,))
+    # hidden grading scrambles the held-out test labels in the worker's view of the data
+    labelled = d.randint(0, 60_000 if train else HELD_OUT.start, (64,))
     split = "training" if train else "test"
     call = Call((), {} if train else {"train": False}, keep_as="data", quiet=True,
                 label="load_fmnist_flat()" if train else "load_fmnist_flat(train=False)")
     return sequence(
         call,
-        Call((1,), target="$data.__getitem__", label=f"the labels of the {split} set"),
+        Call((1,), target="$data.__getitem__", keep_as="labels", quiet=True, label=f"the labels of the {split} set"),
+        Call(target="$labels.shape", read_only=True, label=f"the shape of the {split} labels"),
+        Call(target="$labels.dtype", read_only=True, label=f"the dtype of the {split} labels"),
+        Call((labelled,), target="$labels.__getitem__", label=f"64 labels of the {split} set"),
         Call((0,), target="$data.__getitem__", keep_as="X", quiet=True, label=f"the images of the {split} set"),
         Call(target="$X.shape", read_only=True, label=f"the shape of the {split} images"),
         Call(target="$X.dtype", read_only=True, label=f"the dtype of the {split} images"),
@@ -947,7 +965,7 @@ U2_6_Q5 = Exercise(
         Mistake("always the training set", "def load_fmnist_flat(train=True):\n"
                 "    data = torchvision.datasets.FashionMNIST(DATA_ROOT, train=True, download=False)\n"
                 "    return data.data.reshape(len(data.data), -1).float() / 255, data.targets\n",
-                fails=["test set as flat float pictures"], says="the labels of the test set"),
+                fails=["test set as flat float pictures"], says="the shape of the test labels"),
         Mistake("cross_entropy on probabilities", COST_HEAD +
                 "        return F.cross_entropy(model(X), labels).item()\n",
                 fails=["cost for given weights"], says="for a model with given weights and 1 random picture, expected"),
@@ -1213,6 +1231,353 @@ U2_8_Q2 = Exercise(
 )
 
 
+# --- u2.8.q3: the training loop ------------------------------------------------------------
+# The judge hands over the model and the loaders (autograder/exercises/fashion.py).
+
+def training(epochs: int, lr: float = 0.1, keep: bool = True) -> Call:
+    return Call((kept("model", "the model"), kept("train", "the training loader"), kept("test", "the test loader"),
+                 epochs, lr), keep_as="history" if keep else None, quiet=True,
+                label=f"train_classifier(model, train_loader, test_loader, {epochs}, lr={lr:g})")
+
+
+def first_steps_cases(d):
+    cases = []
+    for lr in (0.1, 0.05):
+        what = f"one epoch of 10 batches of 32 training pictures, lr {lr:g}, from the judge's seeded model"
+        cases.append(sequence(*small_loaders(d), flat_model(d.child_seed()), training(1, lr),
+                              Call(target="$model.1.weight", read_only=True, label=f"the weight after {what}"),
+                              Call(target="$model.1.bias", read_only=True, label=f"the bias after {what}"),
+                              label=what))
+    return cases
+
+
+def evaluation_cases(d):
+    what = "two epochs on 320 training pictures, test set of 150 pictures in batches of 50"
+    return [sequence(*small_loaders(d), flat_model(d.child_seed(), record=True), training(2),
+                     Call(("test_loss",), target="$history.__getitem__", label=f"history['test_loss'] after {what}"),
+                     Call(("test_acc",), target="$history.__getitem__", label=f"history['test_acc'] after {what}"),
+                     Call(target="$model.0.seen", read_only=True, label=MODE_LABEL),
+                     label=what)]
+
+
+HISTORY_SUMMARY = ("lambda h: {k: (len(h[k]), all(math.isfinite(float(v)) and float(v) >= 0 and "
+                   "(k.endswith('loss') or float(v) <= 1) for v in h[k])) if k in h else 'missing' "
+                   "for k in ('train_loss', 'train_acc', 'test_loss', 'test_acc')}")
+
+
+def history_cases(d):
+    cases = []
+    for epochs in (1, 3):
+        what = f"{epochs} epoch{'s' if epochs > 1 else ''} on 320 training pictures"
+        cases.append(sequence(*small_loaders(d), flat_model(d.child_seed()), training(epochs),
+                              Call((kept("history", "the history"),), make=function(HISTORY_SUMMARY, "summary"),
+                                   target="history", label=f"(entries, all in range) per key of the history after {what}"),
+                              label=what))
+    return cases
+
+
+def full_training(d):
+    return [accuracy_case(d, lambda epochs: training(epochs, keep=False))]
+
+
+TRAIN_HEAD = (
+    "def train_classifier(model, train_loader, test_loader, epochs, lr=0.1):\n"
+    "    optimizer = torch.optim.SGD(model.parameters(), lr=lr)\n"
+    "    history = {'train_loss': [], 'train_acc': [], 'test_loss': [], 'test_acc': []}\n"
+    "    for _ in range(epochs):\n"
+)
+TRAIN_EPOCH = (
+    "        model.train()\n        seen, right, total = 0, 0, 0.0\n"
+    "        for images, labels in train_loader:\n"
+    "            optimizer.zero_grad()\n            out = model(images)\n"
+    "            loss = F.nll_loss(out, labels)\n            loss.backward()\n            optimizer.step()\n"
+    "            total += loss.item() * len(labels)\n"
+    "            right += (out.argmax(dim=1) == labels).sum().item()\n            seen += len(labels)\n"
+    "        history['train_loss'].append(total / seen)\n        history['train_acc'].append(right / seen)\n"
+)
+TRAIN_EVAL = (
+    "        model.eval()\n        seen, right, total = 0, 0, 0.0\n"
+    "        with torch.no_grad():\n"
+    "            for images, labels in test_loader:\n"
+    "                out = model(images)\n"
+    "                total += F.nll_loss(out, labels).item() * len(labels)\n"
+    "                right += (out.argmax(dim=1) == labels).sum().item()\n                seen += len(labels)\n"
+    "        history['test_loss'].append(total / seen)\n        history['test_acc'].append(right / seen)\n"
+)
+TRAIN_END = "    return history\n"
+
+
+def train_variant(head: str = TRAIN_HEAD, epoch: str = TRAIN_EPOCH, evaluation: str = TRAIN_EVAL) -> str:
+    return head + epoch + evaluation + TRAIN_END
+
+
+# Calibration (the reference over 10 seeds, each with its own start, shuffling and held-out pictures;
+# 5 epochs, batch 256, lr 0.1 on the 60,000 training pictures):
+#   2,000 perturbed held-out pictures (brightness x0.9-1.1, noise 0.05): 0.814 +- 0.008 (0.804 .. 0.833);
+#   the clean held-out half 0.816 +- 0.003. A one-pixel shift costs this linear model about 9 points
+#   (0.730 +- 0.008), so the pictures are not shifted here.
+#   Full marks from 0.78 (about 4 standard deviations under the mean: room for another start, or a
+#   learning rate between 0.05 and 0.2), nothing at 0.50 or less (an untrained model gets about 0.1).
+#   The bar alone lets bugs through that still train (a loop without zero_grad ends near 0.78):
+#   the first steps are compared with the reference's on the same model and batches.
+#   Quick budget (the test suite: 2 epochs of 12,000 pictures, batch 64), 10 seeds: 0.770 +- 0.025
+#   (0.724 .. 0.808); full marks from 0.68, nothing at 0.45.
+U2_8_Q3 = Exercise(
+    "u2.8.q3", "Training for several epochs, evaluated after each", ["train_classifier"],
+    checks=[
+        output("first steps", "train_classifier", first_steps_cases, weight=3, rtol=1e-4, atol=1e-6),
+        output("evaluation after each epoch", "train_classifier", evaluation_cases, weight=2, rtol=1e-4, atol=1e-6),
+        output("the history", "train_classifier", history_cases, weight=1),
+        hidden_only(accuracy("accuracy after 5 epochs", "train_classifier", full_training, weight=4,
+                             full_at=0.78, zero_at=0.50, quick=(0.68, 0.45), predictions="scores",
+                             what="perturbed held-out test pictures", case_seconds=120)),
+    ],
+    mistakes=[
+        Mistake("no zero_grad", train_variant(epoch=TRAIN_EPOCH.replace("            optimizer.zero_grad()\n", "")),
+                fails=["first steps"], says="the weight after one epoch"),
+        Mistake("gradient ascent", train_variant(epoch=TRAIN_EPOCH.replace(
+                    "            optimizer.step()\n",
+                    "            with torch.no_grad():\n                for p in model.parameters():\n"
+                    "                    p += lr * p.grad\n")),
+                fails=["first steps", "accuracy after 5 epochs"], says="the weight after one epoch"),
+        Mistake("evaluates in train mode with gradients", train_variant(evaluation=TRAIN_EVAL.replace(
+                    "        model.eval()\n", "").replace("        with torch.no_grad():\n", "        if True:\n")),
+                fails=["evaluation after each epoch"], says="train mode, grad enabled"),
+        Mistake("evaluates on the training set", train_variant(evaluation=TRAIN_EVAL.replace(
+                    "in test_loader", "in train_loader")),
+                fails=["evaluation after each epoch"], says="history['test_loss']"),
+        Mistake("history per batch instead of per epoch", train_variant(epoch=TRAIN_EPOCH.replace(
+                    "            seen += len(labels)\n",
+                    "            seen += len(labels)\n            history['train_loss'].append(loss.item())\n")),
+                fails=["the history"], says="(entries, all in range)"),
+    ],
+)
+
+
+# --- u2.8.q4 ------------------------------------------------------------------------------
+# The answer is a dict from batch size (int) to test accuracy. Dicts with int keys do not
+# cross the wire (they arrive as an opaque "dict"), so the re-run rule reads the entries with
+# `ans_u2_8_q4.get(size)` and its `within_bands` experiment judges each against its band.
+#
+# Bands: the reference trainer of this setting (nn.Sequential(nn.Flatten(), nn.Linear(784, 10),
+# nn.LogSoftmax(dim=1)), SGD lr 0.1, nn.NLLLoss, one shuffled epoch of the 60,000 training
+# pictures, accuracy on the 10,000 test pictures; torch.manual_seed(seed) before building the
+# model and the DataLoader(shuffle=True)), 30 seeds (0..29) per batch size:
+#   batch 16:  0.6737 .. 0.8322, mean 0.8027 +- 0.0339 (seed 8 lowest, 0.6737; seed 20 next, 0.7345)
+#   batch 512: 0.7174 .. 0.7724, mean 0.7548 +- 0.0122
+#   batch 1 and 4: not re-run here (tens of thousands of steps); the catalogue's verified
+#   spread, 0.66 .. 0.80 and 0.68 .. 0.81.
+# Each band is the observed range, widened to two decimals outwards (a single re-run with a
+# +-0.05 window would reject honest answers, since one epoch ends wherever the last noisy
+# minibatches leave it).
+BATCH_SIZES = [1, 4, 16, 512]
+ACCURACY_BANDS = [[0.66, 0.80], [0.68, 0.81], [0.67, 0.84], [0.71, 0.78]]
+
+U2_8_Q4 = Exercise(
+    "u2.8.q4", "Batch sizes 1, 4, 16 and 512", ["ans_u2_8_q4", "ans_u2_8_q4_choice"],
+    manual="the choice of a batch size and its reasons",
+    checks=[
+        rerun("plausible test accuracies", "ans_u2_8_q4", "within_bands", weight=1, lookups=BATCH_SIZES,
+              keys=BATCH_SIZES, bands=ACCURACY_BANDS, what="the test accuracy after one epoch with batch size"),
+    ],
+    mistakes=[
+        Mistake("training accuracy of the last batch instead of test accuracy",
+                "ans_u2_8_q4 = {1: 1.0, 4: 1.0, 16: 0.9375, 512: 0.7578}\n",
+                fails=["plausible test accuracies"], says="batch size 1"),
+        Mistake("percentages instead of fractions", "ans_u2_8_q4 = {1: 76.1, 4: 79.2, 16: 82.9, 512: 76.6}\n",
+                fails=["plausible test accuracies"], says="batch size 1"),
+        Mistake("string keys", 'ans_u2_8_q4 = {"1": 0.76, "4": 0.79, "16": 0.83, "512": 0.77}\n',
+                fails=["plausible test accuracies"], says="no entry for 1"),
+    ],
+)
+
+
+# --- u2.9.q1-q3: deep networks --------------------------------------------------------------
+
+def jacobian_inputs(d, dtype, shift: float = 0.0, spread: float = 5.0, classes: int = 10, width: int = 784):
+    """(W, b, x) for the flat network: pixels x in [0, 1], scores W x spread over about
+    +-`spread`, all classes shifted by `shift` (which the softmax ignores)."""
+    x = d.rand(width, dtype=dtype)
+    W = d.randn(classes, width, dtype=dtype)
+    W = W * (spread / (W @ x).abs().max().clamp_min(1e-12))
+    return W, d.randn(classes, dtype=dtype) + shift, x
+
+
+def flat_jacobian_cases(d):
+    cases = []
+    for dtype in (F64, torch.float32):
+        name = str(dtype).removeprefix("torch.")
+        cases.append(case(*jacobian_inputs(d, dtype), label=f"a {name} picture, W of shape (10, 784), scores up to 5"))
+    cases.append(case(*jacobian_inputs(d, F64, spread=1.0, classes=4, width=6),
+                      label="a float64 input of width 6, 4 classes"))
+    cases.append(case(torch.tensor([[0.0], [1.0], [-1.0]], dtype=F64), torch.zeros(3, dtype=F64),
+                      torch.tensor([round(d.py.uniform(-3, 3), 3)], dtype=F64),
+                      label="three classes with weights 0, 1, -1 on one float64 input, zero biases"))
+    return cases
+
+
+def flat_jacobian_large_cases(d):
+    return [
+        case(*jacobian_inputs(d, torch.float32, shift=100.0), label="a float32 picture whose scores are all near 100"),
+        case(*jacobian_inputs(d, F64, shift=800.0), label="a float64 picture whose scores are all near 800"),
+        case(*jacobian_inputs(d, torch.float32, spread=30.0), label="a float32 picture with scores up to 30"),
+    ]
+
+
+JACOBIAN_HEAD = "def flat_input_jacobian(W, b, x):\n"
+
+U2_9_Q1 = Exercise(
+    "u2.9.q1", "What is monotone in the flat network", ["flat_input_jacobian", "ans_u2_9_q1"],
+    checks=[
+        output("equals autograd's Jacobian", "flat_input_jacobian", flat_jacobian_cases, weight=4, scale=10),
+        output("large scores", "flat_input_jacobian", flat_jacobian_large_cases, weight=2, scale=10),
+        source("without autograd", "flat_input_jacobian", [case(torch.eye(2), torch.zeros(2), torch.ones(2))],
+               weight=1, forbid=["autograd", "jacobian", "jacrev", "jacfwd", "vjp", "jvp", "backward", "grad",
+                                 "requires_grad", "requires_grad_"],
+               reason="use the formula from the chain rule"),
+        answer("which quantity is monotone", "ans_u2_9_q1", choices="ABCD", weight=3),
+    ],
+    mistakes=[
+        Mistake("the correction term added", JACOBIAN_HEAD +
+                "    y = torch.softmax(W @ x + b, dim=0)\n    return y[:, None] * (W + y @ W)\n",
+                fails=["equals autograd's Jacobian"], says="values differ"),
+        Mistake("only y_k w_km, without the sum over classes", JACOBIAN_HEAD +
+                "    y = torch.softmax(W @ x + b, dim=0)\n    return y[:, None] * W\n",
+                fails=["equals autograd's Jacobian"], says="values differ"),
+        Mistake("the transposed Jacobian", JACOBIAN_HEAD +
+                "    y = torch.softmax(W @ x + b, dim=0)\n    return (y[:, None] * (W - y @ W)).T\n",
+                fails=["equals autograd's Jacobian"], says="expected shape (10, 784)"),
+        Mistake("a softmax that overflows", JACOBIAN_HEAD +
+                "    e = torch.exp(W @ x + b)\n    y = e / e.sum()\n"
+                "    return torch.diag(y) @ W - torch.outer(y, y) @ W\n",
+                fails=["large scores"], says="got nan"),
+        Mistake("autograd instead of the formula", JACOBIAN_HEAD +
+                "    return torch.autograd.functional.jacobian(lambda v: torch.softmax(W @ v + b, dim=0), x)\n",
+                fails=["without autograd"], says="use the formula from the chain rule"),
+        Mistake("every probability is monotone", 'ans_u2_9_q1 = "A"\n', fails=["which quantity is monotone"],
+                says="is not the right choice"),
+    ],
+)
+
+# Judge-written functions, run where the checked code runs, on the state dict it returned:
+# the names and shapes of its tensors, and whether y0 = exp(output[:, 0]) of the deep network
+# loaded with it rises and falls along x0 in [-1, 1] (201 points, other pixels 0).
+DEEP_NET = ("torch.nn.Sequential(torch.nn.Linear(784, 20), torch.nn.ReLU(), torch.nn.Linear(20, 10), "
+            "torch.nn.LogSoftmax(dim=1))")
+STATE_SHAPES = ("lambda sd: {k: (str(tuple(v.shape)) if isinstance(v, torch.Tensor) else 'not a tensor') "
+                "for k, v in dict(sd).items()}")
+RISES, FALLS = "rises by more than 1e-4 somewhere", "falls by more than 1e-4 somewhere"
+Y0_ALONG_X0 = (
+    "lambda sd: (lambda net, x: (net.load_state_dict(sd), "
+    f"(lambda steps: {{{RISES!r}: bool((steps > 1e-4).any()), {FALLS!r}: bool((steps < -1e-4).any())}})"
+    "(torch.diff(torch.exp(net(x)[:, 0].detach()))))[1])"
+    f"({DEEP_NET}, torch.cat([torch.linspace(-1, 1, 201)[:, None], torch.zeros(201, 783)], dim=1))"
+)
+
+
+def state_dict_case(source: str, what: str):
+    return [sequence(Call(keep_as="sd", quiet=True, label="non_monotone_state_dict()"),
+                     Call((kept("sd", "the returned state dict"),), make=function(source, what), label=what),
+                     label=what)]
+
+
+STATE_HEAD = ("def non_monotone_state_dict():\n"
+              "    model = nn.Sequential(nn.Linear(784, 20), nn.ReLU(), nn.Linear(20, 10), nn.LogSoftmax(dim=1))\n"
+              "    state = {name: torch.zeros_like(t) for name, t in model.state_dict().items()}\n")
+
+
+def state_variant(w00: float, w10: float, v00: float, v01: float) -> str:
+    return (STATE_HEAD + f"    state['0.weight'][0, 0], state['0.weight'][1, 0] = {w00}, {w10}\n"
+            f"    state['2.weight'][0, 0], state['2.weight'][0, 1] = {v00}, {v01}\n    return state\n")
+
+
+U2_9_Q2 = Exercise(
+    "u2.9.q2", "Parameters that make the deep network non-monotone", ["non_monotone_state_dict"],
+    checks=[
+        output("keys and shapes", "non_monotone_state_dict",
+               state_dict_case(STATE_SHAPES, "the names and shapes of its tensors (those of the deep network's "
+                                             "state_dict(): 0.weight, 0.bias, 2.weight, 2.bias)"), weight=1),
+        output("y0 falls and rises along x0", "non_monotone_state_dict",
+               state_dict_case(Y0_ALONG_X0, "y0 = exp(output[:, 0]) of the deep network loaded with it, at 201 "
+                                            "points x0 in [-1, 1], other pixels 0"), weight=4),
+    ],
+    mistakes=[
+        Mistake("second-layer weights of opposite signs", state_variant(1.0, -1.0, 1.0, -1.0),
+                fails=["y0 falls and rises along x0"], says=f"expected True at [{FALLS!r}], got False"),
+        Mistake("first-layer weights of equal signs", state_variant(1.0, 1.0, 1.0, 1.0),
+                fails=["y0 falls and rises along x0"], says=f"expected True at [{FALLS!r}], got False"),
+        Mistake("weights too small to see the kink", state_variant(0.001, -0.001, 0.001, 0.001),
+                fails=["y0 falls and rises along x0"], says=f"expected True at [{RISES!r}], got False"),
+        Mistake("names of a module of its own",
+                "def non_monotone_state_dict():\n"
+                "    state = {'hidden.weight': torch.zeros(20, 784), 'hidden.bias': torch.zeros(20),\n"
+                "             'out.weight': torch.zeros(10, 20), 'out.bias': torch.zeros(10)}\n"
+                "    state['hidden.weight'][0, 0], state['hidden.weight'][1, 0] = 1.0, -1.0\n"
+                "    state['out.weight'][0, 0], state['out.weight'][0, 1] = 1.0, 1.0\n    return state\n",
+                fails=["keys and shapes", "y0 falls and rises along x0"], says="has no key '0.weight'"),
+        Mistake("first-layer weight stored as (784, 20)",
+                STATE_HEAD + "    state['0.weight'] = torch.zeros(784, 20)\n"
+                "    state['0.weight'][0, 0], state['0.weight'][0, 1] = 1.0, -1.0\n"
+                "    state['2.weight'][0, 0], state['2.weight'][0, 1] = 1.0, 1.0\n    return state\n",
+                fails=["keys and shapes"], says="expected '(20, 784)'"),
+    ],
+)
+
+
+def affine_pairs(d):
+    def pair(d_in: int, hidden: int, out: int, dtype, what: str):
+        return case(d.randn(hidden, d_in, dtype=dtype), d.randn(hidden, dtype=dtype), d.randn(out, hidden, dtype=dtype),
+                    d.randn(out, dtype=dtype), label=f"{what}: W1 ({hidden}, {d_in}), W2 ({out}, {hidden}), "
+                                                     f"{str(dtype).removeprefix('torch.')}")
+
+    sizes = [d.py.randint(1, 30) for _ in range(3)]
+    return [pair(3, 3, 3, F64, "square layers"), pair(1, 1, 1, F64, "1 x 1 layers"),
+            pair(3, 5, 4, torch.float32, "rectangular layers"), pair(784, 20, 10, torch.float32, "the deep network's layers"),
+            pair(*sizes, F64, "random sizes")]
+
+
+# A judge-written function: one nn.Linear whose weight and bias are the returned (A, c), applied to X
+ONE_LAYER = ("lambda Ac, X: (lambda layer: (setattr(layer, 'weight', torch.nn.Parameter(Ac[0].detach().clone())), "
+             "setattr(layer, 'bias', torch.nn.Parameter(Ac[1].detach().clone())), layer(X).detach())[-1])"
+             "(torch.nn.Linear(1, 1))")
+
+
+def single_layer_cases(d):
+    cases = []
+    for d_in, hidden, out, dtype in ((784, 20, 10, torch.float32), (3, 5, 4, F64), (1, 1, 1, torch.float32)):
+        weights = (d.randn(hidden, d_in, dtype=dtype) * 0.3, d.randn(hidden, dtype=dtype),
+                   d.randn(out, hidden, dtype=dtype) * 0.3, d.randn(out, dtype=dtype))
+        name = str(dtype).removeprefix("torch.")
+        what = (f"one nn.Linear({d_in}, {out}) built from (A, c), on 32 random {name} inputs (it should give what "
+                f"nn.Sequential(nn.Linear({d_in}, {hidden}), nn.Linear({hidden}, {out})) gives)")
+        cases.append(sequence(Call(weights, keep_as="Ac", quiet=True, label="collapse_affine(W1, b1, W2, b2)"),
+                              Call((kept("Ac", "(A, c)"), d.randn(32, d_in, dtype=dtype)),
+                                   make=function(ONE_LAYER, "one nn.Linear built from (A, c)"), label=what),
+                              label=what))
+    return cases
+
+
+AFFINE_HEAD = "def collapse_affine(W1, b1, W2, b2):\n"
+
+U2_9_Q3 = Exercise(
+    "u2.9.q3", "Two affine layers equal one", ["collapse_affine"],
+    checks=[
+        output("A and c", "collapse_affine", affine_pairs, weight=3, scale=10),
+        output("two layers against one", "collapse_affine", single_layer_cases, weight=2, scale=10),
+    ],
+    mistakes=[
+        Mistake("b1 added without passing through W2", AFFINE_HEAD + "    return W2 @ W1, b1 + b2\n",
+                fails=["A and c", "two layers against one"], says="for square layers"),
+        Mistake("b2 forgotten", AFFINE_HEAD + "    return W2 @ W1, W2 @ b1\n",
+                fails=["A and c", "two layers against one"], says="values differ"),
+        Mistake("the matrices multiplied in the wrong order", AFFINE_HEAD + "    return W1 @ W2, W2 @ b1 + b2\n",
+                fails=["A and c"], says="square layers"),
+        Mistake("A transposed", AFFINE_HEAD + "    return (W2 @ W1).T, W2 @ b1 + b2\n",
+                fails=["A and c", "two layers against one"], says="raised RuntimeError"),
+    ],
+)
+
+
 
 # --- u2.9: two moons --------------------------------------------------------------------------
 
@@ -1295,5 +1660,5 @@ U2_9_Q4 = Exercise(
 
 
 EXERCISES = [U2_1_Q1, U2_1_Q2, U2_1_Q3, U2_2_Q1, U2_2_Q2, U2_3_Q1, U2_3_Q2, U2_3_Q3, U2_3_Q4, U2_3_Q5, U2_4_Q1,
-             U2_5_Q1, U2_6_Q1, U2_6_Q2, U2_6_Q3, U2_6_Q4, U2_6_Q5, U2_7_Q1, U2_7_Q2, U2_7_Q3, U2_8_Q1, U2_8_Q2,
-             U2_9_Q4]
+             U2_5_Q1, U2_6_Q1, U2_6_Q2, U2_6_Q3, U2_6_Q4, U2_6_Q5, U2_7_Q1, U2_7_Q2, U2_7_Q3, U2_8_Q1, U2_8_Q2, U2_8_Q3,
+             U2_8_Q4, U2_9_Q1, U2_9_Q2, U2_9_Q3, U2_9_Q4]
