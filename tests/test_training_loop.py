@@ -116,3 +116,41 @@ def test_an_untrained_model_earns_nothing_from_the_accuracy_check():
     message = grade(SPEC.check("accuracy after 5 epochs"), None, {"train_classifier": skips_training})
     assert message is not None and getattr(message, "fraction", 0.0) == 0.0
     assert "perturbed held-out test pictures" in message and "full marks from 68%" in message  # the quick bars
+
+
+# --- u3.3.q2: the same loop with a decaying rate ------------------------------------------------
+
+DECAY_SPEC = next(e for e in load_exercises(ROOT / "solutions" / "unit3" / "checks.py") if e.id == "u3.3.q2")
+
+WITH_DECAY_BY_HAND = '''
+def train_classifier(model, train_loader, test_loader, epochs, lr=0.1, scheduler=None):
+    optimizer = torch.optim.SGD(model.parameters(), lr=lr)
+    schedule = scheduler(optimizer) if scheduler else None
+    history = {"train_loss": [], "train_acc": [], "test_loss": [], "test_acc": []}
+    for epoch in range(epochs):
+        model.train()
+        for x, y in train_loader:
+            optimizer.zero_grad()
+            torch.nn.NLLLoss()(model(x), y).backward()
+            optimizer.step()
+        model.eval()
+        with torch.no_grad():
+            hits = sum(int((model(x).argmax(1) == y).sum()) for x, y in test_loader)
+        for key in history:
+            history[key].append(hits / 1000)
+        if schedule:
+            schedule.step()
+    return history
+'''
+
+
+def test_a_decaying_loop_written_differently_earns_the_accuracy_points():
+    message = grade(DECAY_SPEC.check("accuracy with decay"), None, {"train_classifier": loop(WITH_DECAY_BY_HAND)})
+    assert message is None
+
+
+def test_a_decaying_loop_that_steps_per_batch_loses_accuracy_points():
+    stepping_per_batch = WITH_DECAY_BY_HAND.replace(
+        "            optimizer.step()\n", "            optimizer.step()\n            if schedule:\n                schedule.step()\n")
+    message = grade(DECAY_SPEC.check("accuracy with decay"), None, {"train_classifier": loop(stepping_per_batch)})
+    assert message is not None and "full marks from 68%" in message  # 0.9 ** 375: the rate dies after a few batches

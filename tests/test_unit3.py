@@ -1,18 +1,24 @@
-"""Unit 3 (sections 3.1, 3.2, 3.4, 3.5), end to end: for every exercise the reference scores
-full marks, the stub scores zero with a "not implemented" style message, and every catalogued
-mistake loses the points of the check that names it, with the message it should give. Also:
-the known answers of the catalogue hold for the reference (hand-written gradients equal
-autograd in float64), and feedback names the function, the input and the difference."""
+"""Unit 3 (sections 3.1-3.6), end to end: for every exercise the reference scores full marks,
+the stub scores zero with a "not implemented" style message, and every catalogued mistake
+loses the points of the check that names it, with the message it should give. Also: the known
+answers of the catalogue hold for the reference (hand-written gradients equal autograd in
+float64), feedback names the function, the input and the difference, and answers that are
+right in another way (another scheduler class, another draw, another training budget) keep
+full marks."""
 
 from __future__ import annotations
+
+import importlib.util
+import math
 
 import pytest
 import torch
 import torch.nn.functional as F
 
-from autograder.checks.rerun import eggholder_descent
+from autograder.checks.rerun import eggholder_descent, eggholder_gradient
 from autograder.exercises.loader import load_exercises
 from autograder.judge.reference import Reference
+from autograder.probes.run import CALLABLE_NAMESPACE
 from conftest import ROOT, check_result, exercise
 from test_rules import grade
 from unitcontract import contract
@@ -28,15 +34,51 @@ def ref(hidden_unit3):
     """The reference notebook's functions and constants, run in this process (as the judge does)."""
     names = ["mlp_manual_backward", "backprop_chain", "branched_vjp", "tiny_forward", "tiny_backward", "ans_u3_1_q4", "eggholder",
              "gd_eggholder", "EGG_RUN_1", "EGG_RUN_2", "momentum_iterate", "momentum_step_length",
-             "ADAM_WORSE_CONFIG", "final_cost", "X", "Y", "activation_stats", "build_bn_mlp", "bn_backward", "BN"]
+             "ADAM_WORSE_CONFIG", "final_cost", "X", "Y", "activation_stats", "build_bn_mlp", "bn_backward", "BN",
+             "EGG_DECAY_RUN_1", "EGG_DECAY_RUN_2", "make_exponential_scheduler", "train_classifier",
+             "train_moons_deep", "xavier_uniform_init_"]
     return Reference(hidden_unit3.notebook, {"facts": names}).prober().namespace
+
+
+@pytest.fixture(scope="module")
+def checks():
+    """solutions/unit3/checks.py as a module: the judge-written pieces it sends to the worker."""
+    spec = importlib.util.spec_from_file_location("unit3_checks", ROOT / "solutions" / "unit3" / "checks.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def judge_code(source: str):
+    """A judge-written callable, evaluated the way the worker evaluates it."""
+    return eval(source, dict(CALLABLE_NAMESPACE))  # noqa: S307 - our own check code
+
+
+@pytest.fixture
+def one_thread():
+    """Training in this process as a worker does it: one thread (two threads on a shared
+    two-core machine make a 1-second training take 30)."""
+    previous = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(previous)
+
+
+def exercise_spec(exercise_id: str):
+    return next(e for e in load_exercises(ROOT / "solutions" / "unit3" / "checks.py") if e.id == exercise_id)
+
+
+def spec_check(exercise_id: str, name: str):
+    return exercise_spec(exercise_id).check(name)
 
 
 def test_totals_and_manual_points(reference_results, stub_results):
     full = reference_results["hidden"]
-    assert full.score == full.max_score == 120
-    assert full.manual_points == 15  # the drawing (u3.1.q4), the box plots and the comparison (u3.5.q1-q2)
-    assert all(exercise(full, i).manual for i in ("u3.1.q4", "u3.5.q1", "u3.5.q2"))
+    assert full.score == full.max_score == 150
+    # the drawing (u3.1.q4), the two rate comparisons (u3.3.q1-q2), the box plots and their
+    # comparison (u3.5.q1-q2) and the three initialisations (u3.6.q1)
+    assert full.manual_points == 30
+    assert all(exercise(full, i).manual for i in ("u3.1.q4", "u3.3.q1", "u3.3.q2", "u3.5.q1", "u3.5.q2", "u3.6.q1"))
     assert stub_results["public"].score == 0
 
 
@@ -65,6 +107,22 @@ def test_feedback_on_a_setting_reports_both_costs(mistake_results):
     assert "SGD with momentum 0 with" in message
 
 
+def test_feedback_on_decay_after_every_batch_gives_both_rates(mistake_results):
+    graded = mistake_results[("u3.3.q2", "steps the scheduler after every batch")]
+    message = check_result(graded, "u3.3.q2", "one scheduler step per epoch").message
+    assert message.startswith("train_classifier: for the optimizer's lr after 3 epochs on a loader of 5 batches of 4 "
+                              "random pictures, lr 0.1, gamma 0.9 ")
+    assert message.endswith("expected 0.0729 at [0], got 0.0205891")  # 0.1 * 0.9 ** 3, not 0.1 * 0.9 ** 15
+
+
+def test_feedback_on_the_default_rule_says_how_far_the_weights_reach(mistake_results):
+    graded = mistake_results[("u3.6.q1", "the default rule's bound 1/sqrt(K_in)")]
+    message = check_result(graded, "u3.6.q1", "Xavier statistics of a large layer").message
+    assert message.startswith("xavier_uniform_init_: for the weights and biases of every nn.Linear in "
+                              "nn.Sequential(nn.Linear(500, 300)), after xavier_uniform_init_, ")
+    assert message.endswith("expected 'reaches a' at [0]['spread of w'], got 'only 0.516 a'")  # 1/sqrt(500) / a
+
+
 # --- u3.1: gradients by hand equal autograd -----------------------------------------------------
 
 def test_logsoftmax_jacobian_is_identity_minus_probabilities():
@@ -91,14 +149,7 @@ def test_manual_mlp_backward_equals_autograd(ref, n):
     assert bool((mine["W1"][:4] == 0).all())
 
 
-def test_backprop_chain_with_the_judges_blocks_equals_autograd(ref):
-    import importlib.util
-
-    from autograder.probes.run import CALLABLE_NAMESPACE
-
-    spec = importlib.util.spec_from_file_location("unit3_checks", ROOT / "solutions" / "unit3" / "checks.py")
-    checks = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(checks)
+def test_backprop_chain_with_the_judges_blocks_equals_autograd(ref, checks):
     torch.manual_seed(0)
     blocks = eval(checks.BLOCKS, dict(CALLABLE_NAMESPACE))([3, 5, 5, 5, 4, 4, 2])  # noqa: S307 - our own source
     x = torch.randn(6, 3, dtype=F64)
@@ -191,6 +242,164 @@ def test_reference_settings_reach_the_catalogue_minima(ref):
     assert (end2 - torch.tensor([479.05, 434.51], dtype=F64)).norm() < 0.01
     assert abs(ref["eggholder"](end1[0], end1[1]).item() + 629.634) < 1e-3
     assert abs(ref["eggholder"](end2[0], end2[1]).item() + 955.255) < 1e-3
+
+
+# --- u3.3: learning-rate schedules ---------------------------------------------------------------
+
+def decayed_descent(start, lr: float, gamma: float, steps: int) -> torch.Tensor:
+    """Gradient descent on the eggholder whose step t (from 0) uses lr * gamma ** t, in float64."""
+    w0, w1 = start
+    for t in range(steps):
+        g0, g1 = eggholder_gradient(w0, w1)
+        w0, w1 = w0 - lr * gamma ** t * g0, w1 - lr * gamma ** t * g1
+    return torch.tensor([w0, w1], dtype=F64)
+
+
+def test_decayed_trajectory_known_answers(ref):
+    path = ref["gd_eggholder"]((300.0, 135.0), 5.0, 10, gamma=0.9)
+    assert path.shape == (11, 2) and path.dtype == F64
+    known = torch.tensor([(300, 135), (296.001, 161.398), (237.701, 257.361), (257.310, 238.819), (203.617, 295.565),
+                          (172.976, 301.986), (154.821, 308.676), (153.666, 301.982), (151.754, 302.121),
+                          (151.105, 301.726), (150.761, 301.560)], dtype=F64)
+    torch.testing.assert_close(path, known, rtol=0, atol=1e-3)
+    torch.testing.assert_close(path[-1], decayed_descent((300.0, 135.0), 5.0, 0.9, 10), rtol=1e-9, atol=1e-9)
+
+
+def test_gamma_one_or_none_is_the_constant_rate(ref):
+    constant = ref["gd_eggholder"]((400.0, 130.0), 1.0, 20)
+    torch.testing.assert_close(ref["gd_eggholder"]((400.0, 130.0), 1.0, 20, gamma=None), constant, rtol=0, atol=0)
+    torch.testing.assert_close(ref["gd_eggholder"]((400.0, 130.0), 1.0, 20, gamma=1.0), constant, rtol=0, atol=0)
+
+
+def test_reference_decay_settings_reach_the_catalogue_minima(ref):
+    # what the judge will re-run once an experiment with a decaying rate exists (see checks.py)
+    run1, run2 = ref["EGG_DECAY_RUN_1"], ref["EGG_DECAY_RUN_2"]
+    for run, target in ((run1, [418.56, 171.04]), (run2, [479.05, 434.51])):
+        assert run["steps"] <= 10_000 and 0 < run["gamma"] < 1
+        assert math.dist(run["start"], target) >= 10
+        end = decayed_descent(run["start"], run["lr"], run["gamma"], run["steps"])
+        assert (end - torch.tensor(target, dtype=F64)).norm() < 0.01
+    # with the text's gamma 0.9 the rates add up to 10 lr at most, and from (400, 130) the run
+    # stops about 10.5 short of the minimum: decay needs gamma close to 1
+    short = decayed_descent((400.0, 130.0), 1.0, 0.9, 10_000)
+    assert 10 < (short - torch.tensor([418.56, 171.04], dtype=F64)).norm() < 11
+
+
+EXPONENTIAL_LR = """\
+def gd_eggholder(start, lr, steps, gamma=None):
+    w = torch.tensor(start, dtype=torch.float64, requires_grad=True)
+    optimiser = torch.optim.SGD([w], lr=lr)
+    scheduler = torch.optim.lr_scheduler.ExponentialLR(optimiser, gamma) if gamma not in (None, 1) else None
+    path = [w.detach().clone()]
+    for _ in range(steps):
+        optimiser.zero_grad()
+        eggholder(w[0], w[1]).backward()
+        optimiser.step()
+        if scheduler:
+            scheduler.step()
+        path.append(w.detach().clone())
+    return torch.stack(path)
+"""
+BY_HAND = """\
+def gd_eggholder(start, lr, steps, gamma=None):
+    w = torch.tensor(start, dtype=torch.float64)
+    path = [w.clone()]
+    for _ in range(steps):
+        w.requires_grad_(True)
+        (g,) = torch.autograd.grad(eggholder(w[0], w[1]), w)
+        w = (w - lr * g).detach()
+        lr = lr * (1.0 if gamma is None else gamma)
+        path.append(w.clone())
+    return torch.stack(path)
+"""
+
+
+@pytest.mark.parametrize("variant", [EXPONENTIAL_LR, BY_HAND], ids=["ExponentialLR", "by hand"])
+def test_other_ways_to_decay_keep_full_marks(ref, variant):
+    student = dict(ref)
+    exec(variant, student)  # noqa: S102 - our own test code
+    check = spec_check("u3.3.q1", "trajectory with a decaying rate")
+    assert grade(check, ref, student) is None
+
+
+def test_reference_scheduler_and_trainer(ref):
+    optimizer = torch.optim.SGD([torch.nn.Parameter(torch.zeros(2))], lr=0.2)
+    scheduler = ref["make_exponential_scheduler"](optimizer, 0.5)
+    assert isinstance(scheduler, torch.optim.lr_scheduler.LRScheduler)
+    for k in range(1, 4):
+        optimizer.step()
+        scheduler.step()
+        assert abs(optimizer.param_groups[0]["lr"] - 0.2 * 0.5 ** k) < 1e-15
+    g = torch.Generator().manual_seed(0)
+    loader = [(torch.rand(4, 1, 28, 28, generator=g), torch.randint(0, 10, (4,), generator=g)) for _ in range(5)]
+    torch.manual_seed(0)
+    model = torch.nn.Sequential(torch.nn.Flatten(), torch.nn.Linear(784, 10), torch.nn.LogSoftmax(dim=1))
+    made = []
+    factory = lambda opt: made.append(ref["make_exponential_scheduler"](opt)) or made[-1]  # noqa: E731
+    history = ref["train_classifier"](model, loader, loader[:2], 3, lr=0.1, scheduler=factory)
+    assert set(history) == {"train_loss", "train_acc", "test_loss", "test_acc"}
+    assert all(len(v) == 3 and all(isinstance(x, float) for x in v) for v in history.values())
+    assert all(0 <= a <= 1 for a in history["train_acc"] + history["test_acc"])
+    assert len(made) == 1 and abs(made[0].optimizer.param_groups[0]["lr"] - 0.1 * 0.9 ** 3) < 1e-15
+    assert not model.training  # the last evaluation left it in eval mode
+    without = ref["train_classifier"](model, loader, loader[:2], 1)  # no scheduler: no decay, no error
+    assert len(without["test_acc"]) == 1
+
+
+OTHER_SCHEDULER = {
+    "ExponentialLR": "def make_exponential_scheduler(optimizer, gamma=0.9):\n"
+                     "    return torch.optim.lr_scheduler.ExponentialLR(optimizer, gamma=gamma)\n",
+    "StepLR": "def make_exponential_scheduler(optimizer, gamma=0.9):\n"
+              "    return torch.optim.lr_scheduler.StepLR(optimizer, step_size=1, gamma=gamma)\n",
+}
+OTHER_TRAINER = """\
+def train_classifier(model, train_loader, test_loader, epochs, lr=0.1, scheduler=None):
+    optimizer = torch.optim.SGD(model.parameters(), lr=lr)
+    decay = scheduler(optimizer) if scheduler else None
+    history = {"train_loss": [], "train_acc": [], "test_loss": [], "test_acc": []}
+    for epoch in range(epochs):
+        model.train()
+        losses, hits, seen = [], 0, 0
+        for x, y in train_loader:
+            out = model(x)
+            loss = F.nll_loss(out, y)
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+            losses.append(loss.item())
+            hits += (out.argmax(1) == y).sum().item()
+            seen += len(y)
+        if decay:
+            decay.step()
+        model.eval()
+        with torch.no_grad():
+            pairs = [(F.nll_loss(model(x), y).item(), (model(x).argmax(1) == y).float().mean().item())
+                     for x, y in test_loader]
+        history["train_loss"].append(sum(losses) / len(losses))
+        history["train_acc"].append(hits / seen)
+        history["test_loss"].append(sum(p[0] for p in pairs) / len(pairs))
+        history["test_acc"].append(sum(p[1] for p in pairs) / len(pairs))
+    return history
+"""
+
+
+@pytest.mark.parametrize("scheduler", sorted(OTHER_SCHEDULER))
+def test_other_schedulers_and_trainers_keep_full_marks(ref, scheduler):
+    student = dict(ref)
+    exec(OTHER_SCHEDULER[scheduler] + "\n\n" + OTHER_TRAINER, student)  # noqa: S102 - our own test code
+    for name in ("rate after k steps", "one scheduler step per epoch"):
+        assert grade(spec_check("u3.3.q2", name), ref, student) is None, name
+
+
+def test_the_recording_factory_keeps_every_scheduler_it_makes(checks):
+    made = judge_code(checks.EMPTY_LIST)()
+    factory = judge_code(checks.RECORDING_FACTORY)(made, 0.5)
+    optimizer = judge_code(checks.SGD_ON_ONE_PARAMETER)(0.4)
+    scheduler = factory(optimizer)
+    optimizer.step()
+    scheduler.step()
+    assert made == [scheduler]
+    assert judge_code(checks.READ_MADE)(made) == judge_code(checks.READ_LR)(optimizer) == [0.2]
 
 
 # --- u3.4: momentum and Adam ---------------------------------------------------------------------
@@ -311,3 +520,106 @@ def test_bn_with_one_sample_outputs_beta_and_passes_no_gradient(ref):
         assert bool(torch.isnan(x.detach().var(dim=0)).all())
     with pytest.raises(ValueError, match="Expected more than 1 value per channel"):
         torch.nn.BatchNorm1d(3)(x)
+
+
+def test_another_deep_trainer_keeps_full_marks(one_thread):
+    """Minibatches in a shuffled order, a wider and shallower net and another rate: still a
+    deep ReLU network that passes the bar."""
+    def train_moons_deep(X, Y):
+        torch.manual_seed(3)
+        hidden = [torch.nn.Linear(2, 32), torch.nn.ReLU(), torch.nn.Linear(32, 32), torch.nn.ReLU(),
+                  torch.nn.Linear(32, 32), torch.nn.ReLU()]
+        model = torch.nn.Sequential(*hidden, torch.nn.Linear(32, 1), torch.nn.Sigmoid())
+        optimizer = torch.optim.Adam(model.parameters(), lr=0.005)
+        for _ in range(150):
+            for batch in torch.randperm(len(X)).split(50):
+                optimizer.zero_grad()
+                F.binary_cross_entropy(model(X[batch]).squeeze(1), Y[batch]).backward()
+                optimizer.step()
+        return model
+
+    check = spec_check("u3.5.q1", "deep net on held-out moons")
+    assert grade(check, None, {"train_moons_deep": train_moons_deep}) is None
+
+
+# --- u3.6: initialisation ----------------------------------------------------------------------
+
+def test_xavier_bounds_and_parameter_count_of_the_section_network(ref, checks):
+    net = judge_code(checks.XAVIER_NET)()
+    assert sum(p.numel() for p in net.parameters()) == 151
+    linears = [m for m in net if isinstance(m, torch.nn.Linear)]
+    default = [1 / math.sqrt(m.in_features) for m in linears]
+    xavier = [math.sqrt(6 / (m.in_features + m.out_features)) for m in linears]
+    assert [round(b, 3) for b in default] == [0.707, 0.316, 0.316]
+    assert [round(b, 3) for b in xavier] == [0.707, 0.548, 0.739]
+    assert ref["xavier_uniform_init_"](net) is net
+    for layer, a in zip(linears, xavier):
+        assert layer.weight.abs().max() <= a and bool((layer.bias == 0).all())
+
+
+@pytest.mark.parametrize("n", [1_000, 150_000])
+def test_the_judges_ks_p_value_agrees_with_scipy(checks, n):
+    from scipy.stats import kstest
+
+    ks = judge_code(checks.KS_P)
+    g = torch.Generator().manual_seed(n)
+    uniform = torch.rand(n, dtype=F64, generator=g)
+    bent = torch.sigmoid(torch.randn(n, dtype=F64, generator=g) * 1.7)  # close to uniform, but not
+    for sample in (uniform, bent):
+        mine, exact = ks(sample.sort().values), kstest(sample.numpy(), "uniform").pvalue
+        if exact > 1e-6:
+            assert abs(mine - exact) <= 0.02 * exact, (mine, exact)
+        else:  # far in the tail only the verdict matters
+            assert mine < 1e-4, (mine, exact)
+
+
+def test_the_judges_facts_tell_xavier_from_the_other_rules(checks):
+    facts = judge_code(checks.LINEAR_FACTS)
+    torch.manual_seed(0)
+    layer = torch.nn.Sequential(torch.nn.Linear(500, 300))
+    default = facts(layer)[0]
+    assert default["spread of w"] != "reaches a" and default["variance / (a^2 / 3)"] != "within 5%"
+    torch.nn.init.xavier_normal_(layer[0].weight)
+    torch.nn.init.zeros_(layer[0].bias)
+    normal = facts(layer)[0]
+    assert normal["largest |w| / a"] != "at most 1" and normal["KS test against U[-a, a]"].startswith("rejected")
+    torch.nn.init.xavier_uniform_(layer[0].weight)
+    assert facts(layer) == [{"largest |w| / a": "at most 1", "spread of w": "reaches a",
+                             "variance / (a^2 / 3)": "within 5%", "KS test against U[-a, a]": "not rejected",
+                             "biases": "all 0"}]
+
+
+def test_doing_nothing_earns_nothing(ref):
+    student = {"xavier_uniform_init_": lambda model: model}
+    for name in ("in place", "Xavier statistics of a large layer", "every Linear layer"):
+        assert grade(spec_check("u3.6.q1", name), ref, student) is not None, name
+
+
+XAVIER_BUILT_IN = """\
+def xavier_uniform_init_(model):
+    for m in model.modules():
+        if isinstance(m, nn.Linear):
+            nn.init.xavier_uniform_(m.weight)
+            if m.bias is not None:
+                nn.init.zeros_(m.bias)
+    return model
+"""
+XAVIER_RAND = """\
+def xavier_uniform_init_(model):
+    with torch.no_grad():
+        for m in model.modules():
+            if type(m) is nn.Linear:
+                fan_out, fan_in = m.weight.shape
+                a = (6 / (fan_in + fan_out)) ** 0.5
+                m.weight.copy_(torch.rand(fan_out, fan_in) * 2 * a - a)
+                m.bias.zero_()
+    return model
+"""
+
+
+@pytest.mark.parametrize("variant", [XAVIER_BUILT_IN, XAVIER_RAND], ids=["xavier_uniform_", "torch.rand"])
+def test_other_correct_xavier_inits_keep_full_marks(ref, one_thread, variant):
+    student = dict(ref)
+    exec(variant, student)  # noqa: S102 - our own test code
+    for check in exercise_spec("u3.6.q1").checks:
+        assert grade(check, ref, student) is None, check.name

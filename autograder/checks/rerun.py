@@ -197,12 +197,14 @@ def eggholder_gradient(w0: float, w1: float) -> tuple[float, float]:
     return -ca / 2 - math.sin(rb) - cb, -math.sin(ra) - ca + cb
 
 
-def eggholder_descent(start: list[float], lr: float, steps: int) -> torch.Tensor:
-    """Plain gradient descent on the eggholder in float64: the final point."""
+def eggholder_descent(start: list[float], lr: float, steps: int, gamma: float = 1.0) -> torch.Tensor:
+    """Gradient descent on the eggholder in float64, step t (from 0) with rate lr * gamma ** t
+    (gamma 1: plain gradient descent): the final point."""
     w0, w1 = start
-    for _ in range(steps):
+    for t in range(steps):
         g0, g1 = eggholder_gradient(w0, w1)
-        w0, w1 = w0 - lr * g0, w1 - lr * g1
+        rate = lr * gamma ** t
+        w0, w1 = w0 - rate * g0, w1 - rate * g1
         if not (math.isfinite(w0) and math.isfinite(w1)) or max(abs(w0), abs(w1)) > 1e150:
             w0, w1 = math.inf, math.inf
             break
@@ -244,24 +246,35 @@ def _start_and_lr(setting: dict) -> tuple[list[float], float] | str:
 
 
 def eggholder_run(value: Any, lookups: list, targets: list[list[float]], radius: float = 1.0,
-                  max_steps: int = 10_000, min_start_distance: float = 0.0) -> str | None:
-    """A setting {start, lr, steps} from which gradient descent on the eggholder ends within
-    `radius` of one of `targets`, starting at least `min_start_distance` from all of them."""
-    setting = _setting(value, ("start", "lr", "steps"), "the setting")
+                  max_steps: int = 10_000, min_start_distance: float = 0.0, decay: bool = False) -> str | None:
+    """A setting {start, lr, steps} (with decay: {start, lr, gamma, steps}, 0 < gamma < 1, the
+    rate multiplied by gamma after every step) from which gradient descent on the eggholder
+    ends within `radius` of one of `targets`, starting at least `min_start_distance` from all."""
+    keys = ("start", "lr", "gamma", "steps") if decay else ("start", "lr", "steps")
+    setting = _setting(value, keys, "the setting")
     if isinstance(setting, str):
         return setting
     start_lr = _start_and_lr(setting)
     if isinstance(start_lr, str):
         return start_lr
     start, lr = start_lr
+    gamma = 1.0
+    if decay:
+        gamma = setting["gamma"]
+        if isinstance(gamma, bool) or not isinstance(gamma, (int, float)) or not math.isfinite(gamma):
+            return f"'gamma' should be a number between 0 and 1, got {kind_of(gamma)}"
+        if not 0 < gamma < 1:
+            return f"'gamma' is {gamma:g}; it should be between 0 and 1 (exclusive), so that the rate decays"
+        gamma = float(gamma)
     steps = _steps(setting["steps"], max_steps)
     if isinstance(steps, str):
         return steps
     if any(math.dist(start, t) < min_start_distance for t in targets):
         return (f"the start {_show(start)} is already within {min_start_distance:g} of the minimum; start farther "
                 f"away and let gradient descent find it")
-    end = eggholder_descent(start, lr, steps)
-    run = f"{steps} step{'' if steps == 1 else 's'} of gradient descent (lr {lr:g}) from {_show(start)}"
+    end = eggholder_descent(start, lr, steps, gamma)
+    rate = f"lr {lr:g}" + (f", multiplied by {gamma:g} after every step" if decay else "")
+    run = f"{steps} step{'' if steps == 1 else 's'} of gradient descent ({rate}) from {_show(start)}"
     if not bool(torch.isfinite(end).all()):
         return f"{run} diverge"
     distances = [float((end - torch.tensor(t, dtype=torch.float64)).norm()) for t in targets]

@@ -2,11 +2,11 @@
 
 from autograder.exercises.spec import (
     Call, Case, CheckSpec, Draw, Exercise, Mistake, accuracy, answer, built, call, case, every_other, function, generator,
-    grad, kept, memory, output, perf, prop, raises, rerun, sequence, source, trained,
+    grad, hidden_only, kept, memory, output, perf, prop, raises, rerun, sequence, source, trained,
 )
 
 __all__ = [
     "Call", "Case", "CheckSpec", "Draw", "Exercise", "Mistake", "accuracy", "answer", "built", "call", "case", "every_other",
-    "function", "generator", "grad", "kept", "memory", "output", "perf", "prop", "raises", "rerun", "sequence", "source",
+    "function", "generator", "grad", "hidden_only", "kept", "memory", "output", "perf", "prop", "raises", "rerun", "sequence", "source",
     "trained",
 ]

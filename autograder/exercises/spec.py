@@ -310,6 +310,13 @@ def accuracy(name: str, artifact: str, cases: CaseSource, full_at: float, zero_a
     return CheckSpec(name, artifact, rule, cases, weight, case_seconds=case_seconds, quick_rule=quick_rule)
 
 
+def hidden_only(check: CheckSpec) -> CheckSpec:
+    """A check the student's release leaves out: long training, large inputs, data read while
+    decoding (it runs in hidden grading and `validate` only)."""
+    check.public = False
+    return check
+
+
 def trained(*args: Any, inputs: torch.Tensor, labels: torch.Tensor, label: str | None = None,
             **kwargs: Any) -> Case:
     """Call the artifact (a trainer returning a model) with `args`, keep the model in the
