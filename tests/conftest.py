@@ -53,6 +53,17 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip)
 
 
+def checks_module(unit: str):
+    """solutions/<unit>/checks.py as a module: the pieces its checks send to the worker, its
+    catalogued variants."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(f"{unit}_checks", ROOT / "solutions" / unit / "checks.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 @pytest.fixture(scope="session")
 def course() -> Course:
     found = find_course(ROOT)

@@ -11,7 +11,7 @@ import torch.nn.functional as F
 
 from autograder.config.loader import DATA_ENV
 from autograder.exercises.loader import load_exercises
-from conftest import ROOT, needs_fashion_mnist
+from conftest import ROOT, checks_module, needs_fashion_mnist
 from test_rules import grade
 
 pytestmark = needs_fashion_mnist
@@ -32,18 +32,13 @@ def data_in_this_process(course, monkeypatch):
 
 
 @pytest.fixture(scope="module")
-def checks_module():
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("unit2_checks", ROOT / "solutions" / "unit2" / "checks.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+def unit2():
+    return checks_module("unit2")
 
 
 @pytest.fixture(scope="module")
-def reference(checks_module):
-    return {"train_classifier": loop(checks_module.train_variant())}
+def reference(unit2):
+    return {"train_classifier": loop(unit2.train_variant())}
 
 
 # --- written differently, still right ------------------------------------------------------
@@ -89,8 +84,8 @@ def test_a_loop_written_differently_passes(reference, name):
     assert grade(SPEC.check(name), reference, {"train_classifier": loop(BY_HAND)}) is None
 
 
-def test_the_mode_record_catches_evaluation_with_gradients(reference, checks_module):
-    graded = loop(checks_module.train_variant(evaluation=checks_module.TRAIN_EVAL.replace(
+def test_the_mode_record_catches_evaluation_with_gradients(reference, unit2):
+    graded = loop(unit2.train_variant(evaluation=unit2.TRAIN_EVAL.replace(
         "        with torch.no_grad():\n", "        if True:\n")))
     message = grade(SPEC.check("evaluation after each epoch"), reference, {"train_classifier": graded})
     assert message and "(batch size, train mode, grad enabled)" in message

@@ -8,7 +8,6 @@ full marks."""
 
 from __future__ import annotations
 
-import importlib.util
 import math
 
 import pytest
@@ -19,7 +18,7 @@ from autograder.checks.rerun import eggholder_descent, eggholder_gradient
 from autograder.exercises.loader import load_exercises
 from autograder.judge.reference import Reference
 from autograder.probes.run import CALLABLE_NAMESPACE
-from conftest import ROOT, check_result, exercise
+from conftest import ROOT, check_result, checks_module, exercise
 from test_rules import grade
 from unitcontract import contract
 
@@ -43,10 +42,7 @@ def ref(hidden_unit3):
 @pytest.fixture(scope="module")
 def checks():
     """solutions/unit3/checks.py as a module: the judge-written pieces it sends to the worker."""
-    spec = importlib.util.spec_from_file_location("unit3_checks", ROOT / "solutions" / "unit3" / "checks.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return checks_module("unit3")
 
 
 def judge_code(source: str):
