@@ -365,6 +365,28 @@ def test_a_poor_line_earns_part_of_the_points(module_grade, solution_unit2, hidd
     assert exercise(graded, "u2.9.q4").points == pytest.approx(10 - check.max_points + check.points, abs=0.01)
 
 
+def test_moons_models_trained_another_way_keep_full_marks(module_grade, solution_unit2, hidden_unit2):
+    """Correct but different: a neuron trained by plain SGD from a random start, and a wider,
+    shallower net with another optimiser and budget."""
+    from autograder.authoring.validate import append_after_exercises
+
+    code = ("def train_moons_neuron(X, Y):\n"
+            "    model = nn.Sequential(nn.Linear(2, 1), nn.Sigmoid())\n"
+            "    optimizer = torch.optim.SGD(model.parameters(), lr=0.5)\n"
+            "    for _ in range(2000):\n        optimizer.zero_grad()\n"
+            "        nn.functional.binary_cross_entropy(model(X).squeeze(1), Y).backward()\n"
+            "        optimizer.step()\n    return model\n\n\n"
+            "def train_moons_mlp(X, Y):\n"
+            "    model = nn.Sequential(nn.Linear(2, 64), nn.ReLU(), nn.Linear(64, 1), nn.Sigmoid())\n"
+            "    optimizer = torch.optim.RMSprop(model.parameters(), lr=0.01)\n"
+            "    for _ in range(800):\n        optimizer.zero_grad()\n"
+            "        nn.functional.binary_cross_entropy(model(X), Y[:, None]).backward()\n"
+            "        optimizer.step()\n    return model\n")
+    graded = module_grade(append_after_exercises(solution_unit2, {"u2.9.q4": code}), hidden_unit2, only=["u2.9.q4"])
+    result = exercise(graded, "u2.9.q4")
+    assert result.points == result.max_points, [c.message for c in result.checks if not c.passed]
+
+
 def test_held_out_labels_are_not_in_what_the_worker_receives(hidden_unit2):
     from autograder.judge.session import _payload
     from autograder.protocol import codec
