@@ -141,3 +141,24 @@ def test_held_out_pictures_are_fresh_perturbations_with_true_labels():
     distances = torch.cdist(first.reshape(200, -1), pictures.reshape(len(pictures), -1))
     assert set(labels.tolist()) <= set(range(10))
     assert (truth[HELD_OUT.start:][distances.argmin(dim=1)] == labels).float().mean() > 0.5
+
+
+@needs_fashion_mnist
+def test_the_reference_writes_picture_folders_into_its_own_scratch_folder(course):
+    """u2.5.q1's inputs write picture folders where they are decoded: the judge's reference
+    runs keep them in a folder of their own, removed with the reference, not in /tmp."""
+    import gc
+    import tempfile
+    from pathlib import Path
+
+    from autograder.judge.checkset import HiddenCheckSet
+
+    before = set(Path(tempfile.gettempdir()).glob("autograder-u2.5-*"))
+    hidden = HiddenCheckSet(course, "unit2")
+    hidden.prepare("u2.5.q1", seed=123)
+    scratch = Path(hidden.reference._scratch_dir)
+    assert list(scratch.glob("autograder-u2.5-*"))
+    assert set(Path(tempfile.gettempdir()).glob("autograder-u2.5-*")) == before
+    del hidden
+    gc.collect()
+    assert not scratch.exists()

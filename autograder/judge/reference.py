@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import contextlib
 import io
+import shutil
+import tempfile
 import threading
+import weakref
 from pathlib import Path
 
 import torch
@@ -18,7 +21,7 @@ from autograder.judge.proxies import ProxyServer
 from autograder.notebook.plan import analyse, locate
 from autograder.notebook.reading import code_cells, read_notebook
 from autograder.probes.errors import describe_exception
-from autograder.probes.run import Prober
+from autograder.probes.run import CALLABLE_NAMESPACE, Prober
 from autograder.protocol.messages import Step
 from autograder.worker.server import fresh_namespace
 
@@ -33,13 +36,22 @@ class Reference:
         self.artifacts_by_exercise = artifacts_by_exercise
         self.threads = threads
         self._prober: Prober | None = None
+        self._scratch_dir: str | None = None
         self._lock = threading.RLock()  # batch grading prepares checks from several threads
 
     def prober(self) -> Prober:
         with self._lock:
             if self._prober is None:
-                self._prober = Prober(self._run_notebook())
+                self._prober = Prober(self._run_notebook(), callables={**CALLABLE_NAMESPACE, "scratch_dir": self._scratch})
             return self._prober
+
+    def _scratch(self) -> str:
+        """Where the inputs of the reference's cases write files (u2.5.q1's picture folders):
+        a folder of this reference's own, removed with it, not the judge's /tmp."""
+        if self._scratch_dir is None:
+            self._scratch_dir = tempfile.mkdtemp(prefix="autograder-reference-")
+            weakref.finalize(self, shutil.rmtree, self._scratch_dir, True)
+        return self._scratch_dir
 
     def _run_notebook(self) -> dict:
         cells = [analyse(c) for c in code_cells(read_notebook(self.notebook))]

@@ -18,6 +18,7 @@ import math
 import os
 import random
 import signal
+import tempfile
 import time
 from contextlib import contextmanager
 from typing import Any, Iterator
@@ -55,7 +56,8 @@ _getsource = inspect.getsource
 _unwrap = inspect.unwrap
 
 # what judge-written callables may use (data sets read from AUTOGRADER_DATA where they run)
-CALLABLE_NAMESPACE = {"torch": torch, "math": math, "np": np, "fashion_tensors": fashion_tensors}
+CALLABLE_NAMESPACE = {"torch": torch, "math": math, "np": np, "fashion_tensors": fashion_tensors,
+                      "scratch_dir": tempfile.gettempdir}  # where a check's inputs may write files
 _getpid = os.getpid
 _exit = os._exit
 
@@ -99,17 +101,19 @@ def time_limit(seconds: float | None) -> Iterator[None]:
 class Prober:
     """Runs steps against `namespace`, keeping objects built by steps in `handles`."""
 
-    def __init__(self, namespace: dict[str, Any], *, max_result_bytes: int = 256 * 2**20):
+    def __init__(self, namespace: dict[str, Any], *, max_result_bytes: int = 256 * 2**20,
+                 callables: dict[str, Any] | None = None):
         self.namespace = namespace
         self.owner = os.getpid()
         self.handles: dict[str, Any] = {}
         self.max_result_bytes = max_result_bytes
+        self.callables = callables or CALLABLE_NAMESPACE  # what judge-written callables may use
 
     def run_case(self, steps: list[Step], seed: int, tensors: dict[str, torch.Tensor],
                  timeout: float | None = None, key_prefix: str = "") -> tuple[list[StepOutcome], codec.Encoder]:
         """Run the steps in order; `tensors` holds the payload their arguments refer to."""
         encoder = codec.Encoder(self.max_result_bytes, handles=self.handles, prefix=key_prefix)
-        decoder = codec.Decoder(tensors, trusted=True, handles=self.handles, namespace=CALLABLE_NAMESPACE)
+        decoder = codec.Decoder(tensors, trusted=True, handles=self.handles, namespace=self.callables)
         outcomes: list[StepOutcome] = []
         deadline = None if not timeout else time.monotonic() + timeout
         for index, step in enumerate(steps):
@@ -184,10 +188,10 @@ class Prober:
             obj = self.handles[head[1:]]
         elif head in self.namespace:
             obj = self.namespace[head]
-        elif head in CALLABLE_NAMESPACE:
+        elif head in self.callables:
             # a check's helper call (torch.nn.Linear, ...) works even where the notebook's
             # cells that import torch were not needed, hence not run
-            obj = CALLABLE_NAMESPACE[head]
+            obj = self.callables[head]
         else:
             raise LookupError(f"{head} is not defined")
         for attr in attrs:

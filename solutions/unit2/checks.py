@@ -579,12 +579,13 @@ U2_4_Q1 = Exercise(
 # The picture folders exist only at check time. A folder is built by the first argument of
 # the dataset call: an expression (trusted, written here) that the worker evaluates when it
 # decodes the call, writing PNG files and the labels file into its private temporary folder
-# (and the judge does the same in its own when it runs the reference). Synthetic pictures
+# (the judge, running the reference, writes into a scratch folder of its own that is removed
+# when the reference goes). Synthetic pictures
 # come from a seeded generator; the 500 test pictures are read from the mounted data folder
 # (AUTOGRADER_DATA). Nothing is written into the repository or the student's release.
 
 def _folder(token: str) -> str:
-    return (f"__import__('os').path.join(__import__('tempfile').gettempdir(), "
+    return (f"__import__('os').path.join(scratch_dir(), "
             f"'autograder-u2.5-{token}')")
 
 
