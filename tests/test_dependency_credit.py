@@ -179,3 +179,25 @@ def test_a_failing_course_function_gives_a_fixed_sentence(worker_session):
     error = observed.error(1)
     assert error is not None and "could not be computed" in error.message
     assert "secret" not in observed.outcomes[1].model_dump_json()
+
+
+# --- within one exercise: gd_eggholder calls the exercise's own eggholder -------------------------
+
+WRONG_SURFACE = ("def eggholder(w0, w1):\n"
+                 "    return (-(w1 + 47) * torch.sin(torch.sqrt(torch.abs(w1 + w0 + 47)))  # w0, not w0 / 2\n"
+                 "            - w0 * torch.sin(torch.sqrt(torch.abs(w0 - (w1 + 47)))))\n")
+
+
+def test_a_wrong_function_of_the_same_exercise_is_counted_once(course, sandbox, solution_unit3, hidden_unit3,
+                                                                tmp_path):
+    path = tmp_path / "unit3.ipynb"
+    nbformat.write(append_after_exercises(solution_unit3, {"u3.2.q1": WRONG_SURFACE}), str(path))
+    graded = grade_notebook(hidden_unit3, path, sandbox,
+                            GradingOptions(course.config.limits, only=["u3.2.q1", "u3.3.q1"], seed=5))
+    assert not check_result(graded, "u3.2.q1", "eggholder in float64").passed
+    trajectory = check_result(graded, "u3.2.q1", "gradient descent trajectory")
+    assert trajectory.passed and "with the course's eggholder in place of yours" in trajectory.message
+    decayed = check_result(graded, "u3.3.q1", "trajectory with a decaying rate")
+    assert decayed.passed and "yours lost points in u3.2.q1" in decayed.message
+    # the surface itself is never stood in for while it is the function under check
+    assert not check_result(graded, "u3.2.q1", "gradient of eggholder").passed

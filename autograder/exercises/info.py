@@ -15,8 +15,9 @@ class ExerciseInfo(BaseModel):
     manual_points: float = 0.0
     # an isolated exercise's checks run in a checking process of their own
     isolated: bool = False
-    # earlier artifacts this exercise's code may call, with the exercise each belongs to:
-    # when one lost points there, failed checks here are run again with the course's version
+    # artifacts this exercise's code may call, with the exercise each belongs to (an earlier one
+    # or this one): when one lost points there, the failed checks of the other artifacts are
+    # run again with the course's version
     uses: dict[str, str] = {}
 
     @property

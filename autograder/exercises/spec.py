@@ -378,8 +378,9 @@ class Exercise:
     # checks of an isolated exercise run in a checking process of their own, so what they
     # do to the notebook's state cannot reach other exercises (costs a fork, ~40 ms)
     isolated: bool = False
-    # earlier artifacts the exercise's code may call ({"calc_dC_analytic": "u2.3.q4"}): one
-    # mistake there is not counted again here (see judge/proxies.py)
+    # artifacts the exercise's code may call, with the exercise each belongs to (an earlier one,
+    # {"calc_dC_analytic": "u2.3.q4"}, or this one): a mistake there is not counted again in
+    # the checks of the other artifacts (see judge/proxies.py)
     uses: dict[str, str] = field(default_factory=dict)
 
     def check(self, name: str) -> CheckSpec:

@@ -156,10 +156,13 @@ def _credit_despite_dependencies(info: ExerciseInfo, result: ExerciseResult, pre
     run its failed checks again with the course's versions of those artifacts standing in
     (hidden grading), so that one mistake is not counted twice. Public checks have no
     reference to stand in: they say which exercise to fix first."""
+    own_wrong = {check.plan.artifact for check, row in zip(prepared, result.checks) if not row.passed}
     broken = {name: owner for name, owner in info.uses.items()
-              if owner in earlier and earlier[owner].status in ("failed", "partial")}
+              if (owner == info.id and name in own_wrong)
+              or (owner in earlier and earlier[owner].status in ("failed", "partial"))}
     failed = [(check, row) for check, row in zip(prepared, result.checks)
-              if not row.passed and not is_secondary(check.plan.rule) and check.plan.rule.kind not in READS_CONSTANTS]
+              if not row.passed and not is_secondary(check.plan.rule) and check.plan.rule.kind not in READS_CONSTANTS
+              and check.plan.artifact not in broken]  # never stand in for the function under check
     if not broken or not failed:
         return
     names = ", ".join(sorted(broken))
