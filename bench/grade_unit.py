@@ -17,6 +17,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -75,8 +76,13 @@ def baseline(unit: str) -> tuple[float, int]:
     code = ("import sys, nbformat, nbclient\nnb = nbformat.read(sys.argv[1], as_version=4)\n"
             "nbclient.NotebookClient(nb, timeout=900, kernel_name='python3', allow_errors=True,"
             " resources={'metadata': {'path': sys.argv[2]}}).execute()\n")
-    env = dict(os.environ, AUTOGRADER_IN_WORKER="1")  # check() cells do nothing
-    run, seconds, peak = run_measured([sys.executable, "-c", code, str(notebook), str(notebook.parent)], env)
+    from autograder.config.loader import find_course
+
+    # check() cells do nothing; the kernel works in a scratch folder (the notebook's own cells
+    # write files, such as u2.5.q1's picture folder) and finds the data through the variable
+    env = dict(os.environ, AUTOGRADER_IN_WORKER="1", AUTOGRADER_DATA=str(find_course(ROOT).data_dir))
+    with tempfile.TemporaryDirectory(prefix="autograder-bench-") as scratch:
+        run, seconds, peak = run_measured([sys.executable, "-c", code, str(notebook), scratch], env)
     if run.returncode != 0:
         raise SystemExit(f"nbclient failed:\n{run.stderr[-3000:]}")
     return seconds, peak
