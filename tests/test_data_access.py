@@ -162,3 +162,21 @@ def test_the_reference_writes_picture_folders_into_its_own_scratch_folder(course
     del hidden
     gc.collect()
     assert not scratch.exists()
+
+
+def test_views_left_by_killed_runs_are_removed_after_a_day(tmp_path, monkeypatch):
+    import os
+    import tempfile
+    import time
+
+    from autograder import sandbox as sandboxes
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    old, fresh = tmp_path / "autograder-data-old", tmp_path / "autograder-data-fresh"
+    old.mkdir()
+    fresh.mkdir()
+    a_day_ago = time.time() - 25 * 3600
+    os.utime(old, (a_day_ago, a_day_ago))
+    (tmp_path / "data").mkdir()
+    view = sandboxes.held_out_view(tmp_path / "data")
+    assert not old.exists() and fresh.exists() and view.exists()

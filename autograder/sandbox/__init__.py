@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
+import time
 import weakref
 from pathlib import Path
 
@@ -43,10 +45,32 @@ def held_out_view(data_dir: Path | None) -> Path | None:
         return None
     from autograder.exercises.data import worker_view
 
-    root = Path(tempfile.mkdtemp(prefix="autograder-data-"))
+    _remove_stale_views()
+    root = Path(tempfile.mkdtemp(prefix=VIEW_PREFIX))
     root.chmod(0o755)
     worker_view(Path(data_dir), root / "data")
     return root
+
+
+VIEW_PREFIX = "autograder-data-"
+STALE_SECONDS = 24 * 3600
+
+
+def _remove_stale_views() -> None:
+    """Views left by runs that were killed (no clean-up runs after SIGKILL): a day old is
+    older than any grading run."""
+    for folder in Path(tempfile.gettempdir()).glob(VIEW_PREFIX + "*"):
+        try:
+            if folder.owner() == _me() and time.time() - folder.stat().st_mtime > STALE_SECONDS:
+                shutil.rmtree(folder, ignore_errors=True)
+        except (OSError, KeyError):
+            continue
+
+
+def _me() -> str:
+    import pwd
+
+    return pwd.getpwuid(os.geteuid()).pw_name
 
 
 __all__ = ["Sandbox", "SandboxError", "create_sandbox", "held_out_view"]
