@@ -180,3 +180,16 @@ def test_views_left_by_killed_runs_are_removed_after_a_day(tmp_path, monkeypatch
     (tmp_path / "data").mkdir()
     view = sandboxes.held_out_view(tmp_path / "data")
     assert not old.exists() and fresh.exists() and view.exists()
+
+
+def test_a_student_machine_without_the_data_is_told_so_not_marked_wrong(course, public_unit2, tmp_path):
+    """The training checks build their loaders where the code runs; without Fashion-MNIST there
+    the exercise is "not graded" with what to do, not a failure of the student's loop."""
+    from autograder.judge.grader import GradingOptions, grade_notebook
+
+    result = grade_notebook(public_unit2, course.solutions / "unit2" / "unit2.ipynb", LocalSandbox("auto"),
+                            GradingOptions(course.config.limits, only=["u2.8.q3"], seed=1))
+    trained = result.exercises[0]
+    assert trained.status == "not_graded"
+    assert "set AUTOGRADER_DATA to the folder that holds FashionMNIST/raw/" in trained.summary
+    assert "train_classifier raised" not in trained.summary

@@ -256,6 +256,8 @@ def _run_check(check: PreparedCheck, session: WorkerSession, clock: ExerciseCloc
         for attempt in range(1 + getattr(plan.rule, "retries", 0)):
             actual = session.run_case(case.steps, check.tensors, case_seed(plan, index), timeout, group, proxy)
             clock.forgive(session.take_startup_seconds())
+            if _data_missing_where_it_ran(case.steps, actual):
+                return DATA_MISSING, False, None
             context = CaseContext(plan.artifact, case.label, expected, actual, timeout,
                                   tuple(case.step_labels), _arguments(case.steps[0], check.tensors),
                                   check.tensors.get(case.held) if case.held else None)
@@ -268,6 +270,17 @@ def _run_check(check: PreparedCheck, session: WorkerSession, clock: ExerciseCloc
         if message:
             return message, _ends_exercise(actual), _incident(actual)
     return None, False, None
+
+
+DATA_MISSING = ("not graded: the data set this check reads (Fashion-MNIST) is not on this machine; set "
+                "AUTOGRADER_DATA to the folder that holds FashionMNIST/raw/ and check again")
+
+
+def _data_missing_where_it_ran(steps: list[Step], actual: Observed) -> bool:
+    """Whether an input the check builds where the code runs (a loader of the course's data)
+    could not find the data: the machine's set-up, not the student's code."""
+    return any(step.make is not None and outcome.error is not None and outcome.error.type == "DataMissing"
+               for step, outcome in zip(steps, actual.outcomes))
 
 
 def _incident(actual: Observed) -> str | None:
