@@ -193,3 +193,25 @@ def test_a_student_machine_without_the_data_is_told_so_not_marked_wrong(course, 
     assert trained.status == "not_graded"
     assert "set AUTOGRADER_DATA to the folder that holds FashionMNIST/raw/" in trained.summary
     assert "train_classifier raised" not in trained.summary
+
+
+def test_a_grading_machine_without_the_data_still_grades_the_other_checks(course, sandbox, solution_unit3,
+                                                                          tmp_path, monkeypatch):
+    """u3.3.q2's accuracy check needs Fashion-MNIST in the judge; without it that check is "not
+    graded" (the TA's to fix) while the exercise's other checks are graded as usual."""
+    from autograder.judge.checkset import HiddenCheckSet
+    from autograder.judge.grader import GradingOptions, grade_notebook
+
+    monkeypatch.setenv(DATA_ENV, str(tmp_path))
+    fashion_mnist.cache_clear()
+    try:
+        hidden = HiddenCheckSet(course, "unit3")
+        result = grade_notebook(hidden, course.solutions / "unit3" / "unit3.ipynb", sandbox,
+                                GradingOptions(course.config.limits, only=["u3.3.q2"], seed=3))
+    finally:
+        fashion_mnist.cache_clear()
+    graded = result.exercises[0]
+    checks = {c.name: c for c in graded.checks}
+    assert graded.status == "not_graded" and result.status == "partial-failure"
+    assert checks["accuracy with decay"].message.startswith("not graded: the data set this check reads")
+    assert checks["rate after k steps"].passed and checks["one scheduler step per epoch"].passed

@@ -15,6 +15,7 @@ from autograder.checks.observed import Observed
 from autograder.checks.plan import CheckPlan
 from autograder.config.loader import DATA_ENV, Course
 from autograder.exercises.info import ExerciseInfo
+from autograder.exercises.data import DataMissing
 from autograder.exercises.loader import CHECKS_FILE, SpecError, load_exercises
 from autograder.exercises.public import read_public
 from autograder.exercises.spec import Exercise, derive_seed
@@ -26,6 +27,7 @@ class PreparedCheck:
     plan: CheckPlan
     tensors: dict[str, torch.Tensor]
     expected: list[Observed] | None  # one per case; None when the rule needs no reference
+    missing_data: str | None = None   # its inputs need a data set this machine lacks: not graded
 
 
 def case_seed(plan: CheckPlan, index: int) -> int:
@@ -99,7 +101,14 @@ class HiddenCheckSet(CheckSet):
             if public_only and not check.public:
                 continue
             prefix = f"{exercise_id}/{check.name}/"
-            plan, tensors = check.plan(derive_seed(seed, exercise_id, check.name), key_prefix=prefix + "in/")
+            check_seed = derive_seed(seed, exercise_id, check.name)
+            try:
+                plan, tensors = check.plan(check_seed, key_prefix=prefix + "in/")
+            except DataMissing as exc:  # this check only: the exercise's other checks still run
+                plan = CheckPlan(name=check.name, weight=check.weight, artifact=check.artifact, rule=check.rule,
+                                 cases=[], seed=check_seed, needs_reference=False)
+                prepared.append(PreparedCheck(plan, {}, None, missing_data=str(exc)))
+                continue
             expected = None
             if check.needs_reference:
                 expected = [

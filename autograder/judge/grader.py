@@ -246,6 +246,8 @@ def _run_check(check: PreparedCheck, session: WorkerSession, clock: ExerciseCloc
     """(message or None when every case passed, whether the exercise should stop here,
     an incident for the TA: a limit the case hit or a crash)."""
     plan = check.plan
+    if check.missing_data is not None:
+        return DATA_MISSING, False, f"internal: {check.missing_data}"
     for index, case in enumerate(plan.cases):
         remaining = clock.remaining()
         if remaining <= 0:
