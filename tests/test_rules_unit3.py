@@ -110,4 +110,4 @@ def test_adam_worse_passes_for_the_catalogue_example_and_fails_where_adam_wins()
                               "with momentum 0 with 0.0002337; ")
     assert message.endswith("Adam should end at least 1% + 0.0001 higher")
     assert grade(ADAM, None, {"CFG": {"start": (1.4, 1.4), "lr": 0.1, "momentum": 1.0, "steps": 5}}) == (
-        "CFG: 'momentum' should be a number in [0, 1), got a float")
+        "CFG: 'momentum' is 1; it should be in [0, 1)")

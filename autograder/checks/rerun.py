@@ -245,6 +245,16 @@ def _start_and_lr(setting: dict) -> tuple[list[float], float] | str:
     return start, lr
 
 
+def _fraction(value: Any, name: str, zero_allowed: bool) -> float | str:
+    """A setting's factor in [0, 1) (or (0, 1) without `zero_allowed`), or what is wrong."""
+    interval = "[0, 1)" if zero_allowed else "(0, 1)"
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        return f"'{name}' should be a number in {interval}, got {kind_of(value)}"
+    if not (0 <= value < 1 if zero_allowed else 0 < value < 1):
+        return f"'{name}' is {value:g}; it should be in {interval}"
+    return float(value)
+
+
 def eggholder_run(value: Any, lookups: list, targets: list[list[float]], radius: float = 1.0,
                   max_steps: int = 10_000, min_start_distance: float = 0.0, decay: bool = False) -> str | None:
     """A setting {start, lr, steps} (with decay: {start, lr, gamma, steps}, 0 < gamma < 1, the
@@ -258,14 +268,9 @@ def eggholder_run(value: Any, lookups: list, targets: list[list[float]], radius:
     if isinstance(start_lr, str):
         return start_lr
     start, lr = start_lr
-    gamma = 1.0
-    if decay:
-        gamma = setting["gamma"]
-        if isinstance(gamma, bool) or not isinstance(gamma, (int, float)) or not math.isfinite(gamma):
-            return f"'gamma' should be a number between 0 and 1, got {kind_of(gamma)}"
-        if not 0 < gamma < 1:
-            return f"'gamma' is {gamma:g}; it should be between 0 and 1 (exclusive), so that the rate decays"
-        gamma = float(gamma)
+    gamma = _fraction(setting["gamma"], "gamma", zero_allowed=False) if decay else 1.0
+    if isinstance(gamma, str):
+        return gamma
     steps = _steps(setting["steps"], max_steps)
     if isinstance(steps, str):
         return steps
@@ -314,9 +319,9 @@ def adam_worse(value: Any, lookups: list, X: list[list[float]], Y: list[float], 
     if isinstance(start_lr, str):
         return start_lr
     start, lr = start_lr
-    momentum = setting["momentum"]
-    if isinstance(momentum, bool) or not isinstance(momentum, (int, float)) or not 0 <= momentum < 1:
-        return f"'momentum' should be a number in [0, 1), got {kind_of(momentum)}"
+    momentum = _fraction(setting["momentum"], "momentum", zero_allowed=True)
+    if isinstance(momentum, str):
+        return momentum
     steps = _steps(setting["steps"], max_steps)
     if isinstance(steps, str):
         return steps

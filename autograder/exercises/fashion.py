@@ -9,7 +9,7 @@ scored on perturbed pictures of the held-out half, whose labels only the judge r
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable
 
 import torch
 
@@ -55,7 +55,7 @@ def small_loaders(d, train: int = 320, test: int = 150) -> list[Call]:
             fashion_loader("test", d.randint(0, HELD_OUT.start, (test,)), "t10k", 50)]
 
 
-def accuracy_case(d, training: "callable[[int], Call]", setting: str = "lr 0.1") -> Case:
+def accuracy_case(d, training: Callable[[int], Call], setting: str = "lr 0.1") -> Case:
     """Train the judge's flat model with `training(epochs)` (a call over the kept `model`,
     `train` and `test`), then predict 2,000 perturbed held-out pictures. The catalogue's
     budget: 5 epochs of the 60,000 training pictures in batches of 256; the quick budget

@@ -26,7 +26,6 @@ from typing import Any, Iterator
 import numpy as np
 import torch
 
-from autograder.exercises.data import fashion_tensors
 from autograder.probes.errors import StepTimeout, describe_exception
 from autograder.protocol import codec
 from autograder.protocol.messages import (
@@ -54,6 +53,14 @@ _np_seed = np.random.seed
 _py_seed = random.seed
 _getsource = inspect.getsource
 _unwrap = inspect.unwrap
+
+def fashion_tensors(split: str, rows):
+    """Fashion-MNIST pictures and labels for a judge-built loader (exercises/data.py), imported
+    on first use so that starting a worker does not load the authoring package."""
+    from autograder.exercises.data import fashion_tensors as load
+
+    return load(split, rows)
+
 
 # what judge-written callables may use (data sets read from AUTOGRADER_DATA where they run)
 CALLABLE_NAMESPACE = {"torch": torch, "math": math, "np": np, "fashion_tensors": fashion_tensors,

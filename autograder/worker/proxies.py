@@ -9,7 +9,6 @@ autograd graph, and the backward pass asks the judge for the input gradients.
 
 from __future__ import annotations
 
-import time
 from builtins import all, any, isinstance, len, tuple, zip  # noqa: A004
 from contextlib import contextmanager
 from typing import Any, Iterator
@@ -114,6 +113,3 @@ class _Remote(torch.autograd.Function):
         found = ctx.link.input_grads(zeros, len(ctx.kinds))
         return (None, None, *[g if kind else None for g, kind in zip(found, ctx.kinds)])
 
-
-def deadline_for(timeout: float) -> float:
-    return time.monotonic() + timeout

@@ -136,7 +136,7 @@ def run_case(prober: Prober, request: RunCase, payload: bytes, reader: framing.F
              out_fd: int) -> tuple[CaseDone, bytes]:
     """Run a case's steps; `reader`/`out_fd` reach the judge, for proxied names' calls."""
     tensors = codec.load_payload(payload, framing.MAX_PAYLOAD)
-    channel = proxies.Channel(reader, out_fd, request.nonce, proxies.deadline_for(request.timeout))
+    channel = proxies.Channel(reader, out_fd, request.nonce, time.monotonic() + request.timeout)
     with proxies.installed(prober.namespace, request.proxies, channel):
         outcomes, encoder = prober.run_case(request.steps, request.seed, tensors, request.timeout)
     return CaseDone(outcomes=outcomes, nonce=request.nonce), encoder.payload()

@@ -480,7 +480,7 @@ U3_3_Q1 = Exercise(
         Mistake("decays too fast to arrive", "EGG_DECAY_RUN_1 = {'start': (400.0, 130.0), 'lr': 1.0, 'gamma': 0.9, "
                 "'steps': 10_000}\n", fails=["reaches the first minimum with decay"], says="multiplied by 0.9"),
         Mistake("a gamma of 1 is no decay", "EGG_DECAY_RUN_2 = {'start': (450.0, 420.0), 'lr': 0.01, 'gamma': 1.0, "
-                "'steps': 10_000}\n", fails=["reaches the second minimum with decay"], says="between 0 and 1"),
+                "'steps': 10_000}\n", fails=["reaches the second minimum with decay"], says="'gamma' is 1; it should be in (0, 1)"),
         Mistake("stops short of the second minimum", "EGG_DECAY_RUN_2 = {'start': (450.0, 420.0), 'lr': 0.01, "
                 "'gamma': 0.99, 'steps': 10_000}\n", fails=["reaches the second minimum with decay"],
                 says="it should end within 1 of it"),
@@ -687,7 +687,7 @@ U3_4_Q2 = Exercise(
                 'ADAM_WORSE_CONFIG = {"start": (1.4, 1.4), "lr": 1.0, "momentum": 0.0, "steps": 100}\n',
                 fails=["Adam ends higher"], says="Adam should end at least 1% + 0.0001 higher"),
         Mistake("momentum of 1", 'ADAM_WORSE_CONFIG = {"start": (-1.0, 1.0), "lr": 0.01, "momentum": 1.0, "steps": 100}\n',
-                fails=["Adam ends higher"], says="'momentum' should be a number in [0, 1)"),
+                fails=["Adam ends higher"], says="'momentum' is 1; it should be in [0, 1)"),
     ],
 )
 
