@@ -136,7 +136,7 @@ def test_hostile_submissions_get_rows_and_leave_no_container(docker_sandbox, sol
 def hidden_unit1_limits():
     from autograder.config.models import Limits
 
-    return Limits(cell_seconds=5, exercise_seconds=15, notebook_seconds=180, memory_mib=512, processes=64)
+    return Limits(cell_seconds=5, exercise_seconds=30, notebook_seconds=180, memory_mib=512, processes=64)
 
 
 def _grade_cli(course_dir: Path, *args: str, **popen) -> subprocess.CompletedProcess:
