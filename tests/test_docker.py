@@ -183,11 +183,15 @@ def test_a_killed_judge_leaves_containers_the_next_one_removes(docker_course, tm
         time.sleep(0.1)
     process.kill()
     process.wait()
-    assert ours(process.pid), "the killed judge's containers should still be there"
+    orphans = ours(process.pid)
+    assert orphans, "the killed judge's containers should still be there"
+    folders = [m["Source"] for c in orphans for m in c.attrs["Mounts"] if m["Destination"] == "/run/autograder"]
+    assert folders and all(os.path.isdir(f) for f in folders)
     from autograder.sandbox.docker import remove_orphans
 
     assert remove_orphans(CLIENT) >= 1
     assert ours() == []
+    assert not any(os.path.exists(f) for f in folders), "the killed judge's socket folders were left behind"
 
 
 def test_doctor_reports_the_docker_setup(docker_course):

@@ -41,6 +41,7 @@ ROLE_LABEL = "org.autograder.role"
 JUDGE_LABEL = "org.autograder.judge"
 VERSION_LABEL = "org.autograder.version"
 SOCKET_DIR = "/run/autograder"
+SOCKET_FOLDER_PREFIX = "autograder-docker-"  # on this machine, below the temporary folder
 LOG_BYTES = "1m"
 
 
@@ -164,7 +165,7 @@ class DockerSandbox(Sandbox):
         # replace it or fill the folder: the folder can be crossed but not listed or
         # written, the name is random, the mount is read-only, and connect() checks that
         # the peer runs in this container.
-        folder = tempfile.mkdtemp(prefix="autograder-docker-")
+        folder = tempfile.mkdtemp(prefix=SOCKET_FOLDER_PREFIX)
         os.chmod(folder, 0o711)
         name = f"{secrets.token_hex(16)}.sock"
         listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
@@ -342,12 +343,25 @@ def remove_orphans(client) -> int:
         name, _, pid = judge.rpartition(":")
         if name != host or (pid.isdigit() and pid_alive(int(pid))):
             continue  # another machine's, or a running judge's
+        folder = _socket_folder(container)
         try:
             container.remove(force=True)
             removed += 1
         except Exception:  # noqa: BLE001
-            pass
+            continue
+        if folder is not None:
+            shutil.rmtree(folder, ignore_errors=True)
     return removed
+
+
+def _socket_folder(container) -> str | None:
+    """The folder on this machine that held a worker's socket, when it is one of ours."""
+    for mount in container.attrs.get("Mounts", []):
+        source = mount.get("Source", "")
+        if (mount.get("Destination") == SOCKET_DIR and os.path.dirname(source) == tempfile.gettempdir()
+                and os.path.basename(source).startswith(SOCKET_FOLDER_PREFIX)):
+            return source
+    return None
 
 
 
