@@ -1359,15 +1359,17 @@ U2_8_Q3 = Exercise(
 # nn.LogSoftmax(dim=1)), SGD lr 0.1, nn.NLLLoss, one shuffled epoch of the 60,000 training
 # pictures, accuracy on the 10,000 test pictures; torch.manual_seed(seed) before building the
 # model and the DataLoader(shuffle=True)), 30 seeds (0..29) per batch size:
+#   batch 1:   0.6857 .. 0.8195, mean 0.7692 +- 0.0333
+#   batch 4:   0.6744 .. 0.8271, mean 0.7802 +- 0.0387
 #   batch 16:  0.6737 .. 0.8322, mean 0.8027 +- 0.0339 (seed 8 lowest, 0.6737; seed 20 next, 0.7345)
 #   batch 512: 0.7174 .. 0.7724, mean 0.7548 +- 0.0122
-#   batch 1 and 4: not re-run here (tens of thousands of steps); the catalogue's verified
-#   spread, 0.66 .. 0.80 and 0.68 .. 0.81.
-# Each band is the observed range, widened to two decimals outwards (a single re-run with a
-# +-0.05 window would reject honest answers, since one epoch ends wherever the last noisy
-# minibatches leave it).
+# Each band is the observed range, widened to two decimals outwards, and for batch 1 and 4
+# also covers the catalogue's verified spread (0.66 .. 0.80 and 0.68 .. 0.81): a single
+# re-run with a +-0.05 window would reject honest answers, since one epoch ends wherever the
+# last noisy minibatches leave it. (The catalogue's 0.81 for batch 4 alone would have
+# rejected 5 of these 30 seeds.)
 BATCH_SIZES = [1, 4, 16, 512]
-ACCURACY_BANDS = [[0.66, 0.80], [0.68, 0.81], [0.67, 0.84], [0.71, 0.78]]
+ACCURACY_BANDS = [[0.66, 0.82], [0.67, 0.83], [0.67, 0.84], [0.71, 0.78]]
 
 U2_8_Q4 = Exercise(
     "u2.8.q4", "Batch sizes 1, 4, 16 and 512", ["ans_u2_8_q4", "ans_u2_8_q4_choice"],
