@@ -143,6 +143,24 @@ def test_invalid_grader_toml_names_file_and_key(tmp_path):
     assert "grader.toml" in run.stderr and "key limits.cell_seconds" in run.stderr
 
 
+@pytest.mark.parametrize("entry, says", [
+    ('"u1.1.q1" = 3', 'gives "u1.1.q1" 3 points, but'),
+    ('"u1.9.q9" = 3', 'names "u1.9.q9", which is not an exercise of'),
+])
+def test_points_for_the_ta_need_a_part_for_the_ta(tmp_path, entry, says):
+    # otherwise the report would say "for the TA:" with nothing after it
+    course = tmp_path / "course"
+    shutil.copytree(ROOT / "solutions" / "unit1", course / "solutions" / "unit1")
+    text = (ROOT / "grader.toml").read_text().replace("[units.unit1.manual_points]\n",
+                                                      f"[units.unit1.manual_points]\n{entry}\n")
+    (course / "grader.toml").write_text(text)
+    run = autograder("validate", "unit1", cwd=course)
+    assert run.returncode != 0
+    message = " ".join(run.stderr.split())
+    assert "grader.toml: key units.unit1.manual_points" in message and says in message, run.stderr
+    assert "Traceback" not in run.stderr
+
+
 def test_assign_regenerates_the_same_student_notebook(tmp_path):
     course = tmp_path / "course"
     course.mkdir()

@@ -51,6 +51,24 @@ class CheckSet(abc.ABC):
     def prepare(self, exercise_id: str, seed: int) -> list[PreparedCheck]: ...
 
 
+def _check_manual_parts(specs: list[Exercise], manual_points: dict[str, float], config: Path, unit: str,
+                        checks_file: Path) -> None:
+    """Points for the TA need a part that the TA is told to grade, and the reverse: otherwise
+    the report says "for the TA:" with nothing after it, or a manual part earns nothing."""
+    described = {spec.id: spec.manual for spec in specs}
+    for exercise_id, points in manual_points.items():
+        if exercise_id not in described:
+            raise SpecError(f"{config}: key units.{unit}.manual_points names \"{exercise_id}\", which is not an "
+                            f"exercise of {checks_file}")
+        if points and not described[exercise_id]:
+            raise SpecError(f"{config}: key units.{unit}.manual_points gives \"{exercise_id}\" {points:g} points, but "
+                            f"{checks_file} names no part for the TA to grade (set manual=... on the exercise)")
+    for exercise_id, manual in described.items():
+        if manual and not manual_points.get(exercise_id):
+            raise SpecError(f"{config}: key units.{unit}.manual_points has no points for \"{exercise_id}\", whose "
+                            f"part for the TA ({manual}) {checks_file} names")
+
+
 class HiddenCheckSet(CheckSet):
     """Checks from `solutions/<unit>/checks.py`, expectations from the live reference."""
 
@@ -67,6 +85,8 @@ class HiddenCheckSet(CheckSet):
         if unit_config is None:
             raise SpecError(f"{course.root / 'grader.toml'}: no [units.{unit}] table")
         self.title = unit_config.title
+        _check_manual_parts(self.specs, unit_config.manual_points, course.root / "grader.toml", unit,
+                            folder / CHECKS_FILE)
         self.exercises = []
         for spec in self.specs:
             if spec.id not in unit_config.points:

@@ -1613,6 +1613,7 @@ MOONS_HEAD = "def fit_moons_again(model, X, Y, steps, lr):\n" \
 U2_9_Q4 = Exercise(
     "u2.9.q4", "Two moons: a single neuron against a deeper model",
     ["make_moons_data", "train_moons_neuron", "train_moons_mlp", "ans_u2_9_q4c", "ans_u2_9_q4e"],
+    manual="the plot of both decision boundaries over the data",
     checks=[
         output("the moons", "make_moons_data", moons_data_cases, weight=1),
         accuracy("neuron on held-out moons", "train_moons_neuron", held_out_moons, weight=3,
