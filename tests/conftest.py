@@ -54,14 +54,16 @@ def pytest_collection_modifyitems(config, items):
 
 
 def checks_module(unit: str):
-    """solutions/<unit>/checks.py as a module: the pieces its checks send to the worker, its
-    catalogued variants."""
-    import importlib.util
+    """A unit's exercise files, loaded as the judge loads them: `checks_module("unit2").u2_8_q3`
+    is the module of u2.8.q3's exercise file (its cases, the pieces its checks send)."""
+    import importlib
+    from types import SimpleNamespace
 
-    spec = importlib.util.spec_from_file_location(f"{unit}_checks", ROOT / "solutions" / unit / "checks.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    from autograder.exercises.loader import exercise_folder_name, load_unit
+
+    code = load_unit(ROOT / "solutions" / unit, unit)
+    return SimpleNamespace(**{exercise_folder_name(e.id): importlib.import_module(
+        f"{code.package}.exercises.{exercise_folder_name(e.id)}.exercise") for e in code.exercises})
 
 
 @pytest.fixture(scope="session")

@@ -7,10 +7,9 @@ import pytest
 import torch
 from torch import nn
 
-from autograder.checks.context import Partial
 from autograder.exercises import spec as S
 from autograder.judge.session import _payload
-from test_rules import grade
+from test_rules import grade, verdict
 
 g = torch.Generator().manual_seed(0)
 X_TRAIN = torch.cat([torch.randn(50, 2, generator=g) - 2, torch.randn(50, 2, generator=g) + 2])
@@ -49,18 +48,18 @@ def _stub(X, Y):
 
 
 def test_a_constant_model_earns_nothing_and_says_how_far_it_is():
-    message = grade(CHECK, None, {"train": lambda X, Y: (lambda x: torch.full((len(x),), 0.25))})
-    assert isinstance(message, Partial) and message.fraction == 0
-    assert message == ("train: the model classifies 50.0% of 200 held-out points correctly; "
-                       "full marks from 95%, none at 60% or less")
+    outcome = verdict(CHECK, None, {"train": lambda X, Y: (lambda x: torch.full((len(x),), 0.25))})
+    assert outcome.status == "failed" and outcome.fraction == 0
+    assert outcome.message == ("train: the model classifies 50.0% of 200 held-out points correctly; "
+                               "full marks from 95%, none at 60% or less")
 
 
 def test_a_mediocre_model_earns_part_of_the_points():
     # a line that cuts through one blob: most, not all, points right
-    message = grade(CHECK, None, {"train": lambda X, Y: Linear([1.0, 0.0], 2.0)})
-    assert isinstance(message, Partial) and 0 < message.fraction < 1
-    accuracy = float(message.split("classifies ")[1].split("%")[0]) / 100
-    assert message.fraction == pytest.approx((accuracy - 0.6) / (0.95 - 0.6), abs=1e-9)
+    outcome = verdict(CHECK, None, {"train": lambda X, Y: Linear([1.0, 0.0], 2.0)})
+    assert outcome.status == "failed" and 0 < outcome.fraction < 1
+    accuracy = float(outcome.message.split("classifies ")[1].split("%")[0]) / 100
+    assert outcome.fraction == pytest.approx((accuracy - 0.6) / (0.95 - 0.6), abs=1e-9)
 
 
 def test_a_model_better_than_the_asked_one_is_questioned():
@@ -69,8 +68,8 @@ def test_a_model_better_than_the_asked_one_is_questioned():
 
     strict = S.accuracy("acc", "train", [S.trained(X_TRAIN, Y_TRAIN, inputs=X_TEST, labels=Y_TEST)],
                         full_at=0.9, zero_at=0.5, at_most=0.9)
-    message = grade(strict, None, {"train": cheat})
-    assert message and "more than the asked model can reach" in message and not isinstance(message, Partial)
+    outcome = verdict(strict, None, {"train": cheat})
+    assert "more than the asked model can reach" in outcome.message and outcome.fraction == 0
 
 
 @pytest.mark.parametrize("trainer,says", [

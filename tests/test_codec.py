@@ -12,6 +12,7 @@ from pydantic import TypeAdapter
 
 from autograder.protocol import codec
 from autograder.protocol import values as V
+from autograder.probes.helpers import HelperModules
 from autograder.protocol.codec import DecodeError, Decoder, EncodeError, Encoder, Opaque, TensorData, load_payload
 
 VALUE = TypeAdapter(V.Value)
@@ -492,18 +493,33 @@ def test_handles_refer_to_objects_kept_by_the_sender():
 
 # --- judge-only values --------------------------------------------------------------------
 
-def test_generator_and_callable_only_from_the_judge():
+def test_generator_and_helper_only_from_the_judge():
     generator = V.GeneratorV(seed=7)
-    function = V.CallableV(source="lambda x: x ** 3", label="x**3")
+    helper = V.HelperV(module="autograder.fixtures.fashion", name="flat_model", call=True,
+                       args=[V.IntV(v=3)], label="a flat model")
     refused_generator = Decoder({}, trusted=False).decode(generator)
-    refused_function = Decoder({}, trusted=False).decode(function)
+    refused_helper = Decoder({}, trusted=False, helpers=HelperModules()).decode(helper)
     assert refused_generator == Opaque("generator", "not accepted from this side")
-    assert refused_function == Opaque("callable", "not accepted from this side")
+    assert refused_helper == Opaque("helper", "not accepted from this side")
     live_generator = Decoder({}, trusted=True).decode(generator)
     assert isinstance(live_generator, torch.Generator)
     assert torch.equal(torch.rand(3, generator=live_generator), torch.rand(3, generator=torch.Generator().manual_seed(7)))
-    live_function = Decoder({}, trusted=True, namespace={"torch": torch}).decode(function)
-    assert live_function(2) == 8
+    model = Decoder({}, trusted=True, helpers=HelperModules()).decode(helper)
+    torch.manual_seed(3)
+    assert torch.equal(model[1].weight, torch.nn.Linear(784, 10).weight)  # built by the named helper, seeded
+
+
+def test_a_helper_outside_the_fixture_modules_is_not_found():
+    """A step can name the checks' helpers only: no other module of the judge's machine."""
+    import pytest as _pytest
+
+    from autograder.probes.helpers import HelperNotFound
+
+    helpers = HelperModules()
+    with _pytest.raises(HelperNotFound):
+        helpers("os", "system")
+    with _pytest.raises(HelperNotFound):
+        helpers("autograder.fixtures.fashion", "_private")
 
 
 def test_dict_with_unequal_keys_and_values_is_rejected():

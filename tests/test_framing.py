@@ -405,7 +405,7 @@ def confused_replies(draw, inside_values: bool) -> bytes:
     if paths:
         path = draw(st.sampled_from(paths))
         replacement = draw(json_values | st.sampled_from(
-            ["float", "tensor", "list", "dict", "complex", "generator", "callable", "handle", "nan", "inf", "t0", "t1"]))
+            ["float", "tensor", "list", "dict", "complex", "generator", "helper", "handle", "nan", "inf", "t0", "t1"]))
         tree = _replace(tree, path, replacement)
         note(f"replaced {path} with {replacement!r}")
     if draw(st.booleans()) and payload:

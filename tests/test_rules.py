@@ -13,7 +13,7 @@ import pytest
 import torch
 from pydantic import TypeAdapter
 
-from autograder.checks import CaseContext, evaluate
+from autograder.checks import CaseContext, Verdict, evaluate
 from autograder.checks.answer import AnswerRule, digest, hash_leaves
 from autograder.checks.observed import Observed
 from autograder.exercises import spec as S
@@ -45,6 +45,13 @@ def arguments(step, tensors) -> tuple:
 def grade(check: S.CheckSpec, reference: dict | None, student: dict, seed: int = 1,
           timeout: float | None = None) -> str | None:
     """The first failing case's message, or None when every case passes."""
+    outcome = verdict(check, reference, student, seed, timeout)
+    return None if outcome.passed else outcome.message
+
+
+def verdict(check: S.CheckSpec, reference: dict | None, student: dict, seed: int = 1,
+            timeout: float | None = None) -> Verdict:
+    """How the check came out: the first case that did not pass, or a pass."""
     plan, tensors = check.plan(seed=seed, key_prefix="in/")
     reference_prober, student_prober = Prober(reference or {}), Prober(student)
     for index, case in enumerate(plan.cases):
@@ -57,10 +64,10 @@ def grade(check: S.CheckSpec, reference: dict | None, student: dict, seed: int =
         context = CaseContext(plan.artifact, case.label, expected, actual, plan.case_seconds,
                               tuple(case.step_labels), arguments(case.steps[0], tensors),
                               tensors.get(case.held) if case.held else None)
-        message = evaluate(plan.rule, context)
-        if message:
-            return message
-    return None
+        outcome = evaluate(plan.rule, context)
+        if not outcome.passed:
+            return outcome
+    return Verdict.pass_()
 
 
 X3 = torch.tensor([1.0, -2.0, 3.0])
@@ -404,7 +411,8 @@ def hashed_grade(rule: AnswerRule, answer, student: dict) -> str | None:
     plan, tensors = check.plan(seed=1)
     expected = Observed([StepOutcome(result=codec.Encoder().encode(hash_leaves(rule, answer)))], {})
     actual = over_the_wire(*Prober(student).run_case(plan.cases[0].steps, plan.seed, tensors))
-    return evaluate(rule, CaseContext("ans_q", "", expected, actual, 10.0))
+    outcome = evaluate(rule, CaseContext("ans_q", "", expected, actual, 10.0))
+    return None if outcome.passed else outcome.message
 
 
 def test_answer_hashed():
@@ -696,5 +704,5 @@ def test_unreadable_student_values_fail_the_check_instead_of_crashing():
     expected = Observed(outcomes, encoder.tensors)
     student_outcomes, _ = Prober({"f": double}).run_case(plan.cases[0].steps, plan.seed, tensors)
     corrupted = Observed(student_outcomes, {})  # the worker's payload lacks the tensor its reply names
-    message = evaluate(plan.rule, CaseContext("f", plan.cases[0].label, expected, corrupted, 10.0))
-    assert message is not None and "cannot read" in message
+    outcome = evaluate(plan.rule, CaseContext("f", plan.cases[0].label, expected, corrupted, 10.0))
+    assert outcome.status == "failed" and "cannot read" in outcome.message

@@ -20,7 +20,7 @@ MODES = ["hidden", "public"]
 def contract(unit: str, seed: int = 11, mistake_limits: dict | None = None,
              needs_data: frozenset[str] = frozenset()) -> dict:
     """`needs_data`: exercises whose checks read Fashion-MNIST (skipped where it is absent)."""
-    specs = load_exercises(ROOT / "solutions" / unit / "checks.py")
+    specs = load_exercises(ROOT / "solutions" / unit)
 
     def param(exercise_id, *rest):
         marks = [needs_fashion_mnist] if exercise_id in needs_data else []

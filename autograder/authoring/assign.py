@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import secrets
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -18,6 +19,7 @@ import torch
 from autograder.authoring.stubs import strip_hidden, strip_solutions
 from autograder.checks.answer import AnswerRule, hash_leaves
 from autograder.config.loader import Course
+from autograder.exercises.loader import PUBLIC
 from autograder.exercises.public import PublicCheck, PublicData, PublicExercise, write_public
 from autograder.judge.checkset import HiddenCheckSet
 from autograder.notebook.reading import read_notebook
@@ -90,7 +92,26 @@ def assign(course: Course, unit: str) -> AssignResult:
     data, tensors = public_checks(checkset)
     folder = target / "checks"
     write_public(folder, data, tensors)
+    copy_public_code(checkset.folder / PUBLIC, folder / PUBLIC)
     return AssignResult(notebook_path, folder, len(data.exercises), sum(len(e.checks) for e in data.exercises))
+
+
+def public_files(public: Path) -> dict[str, bytes]:
+    """The unit's public code (properties, experiments, fixtures), by path under `public/`."""
+    if not public.is_dir():
+        return {}
+    return {str(p.relative_to(public)): p.read_bytes() for p in sorted(public.rglob("*.py"))
+            if "__pycache__" not in p.parts}
+
+
+def copy_public_code(public: Path, target: Path) -> None:
+    """Ship the unit's public code with the release, exactly (and nothing else under it)."""
+    if target.exists():
+        shutil.rmtree(target)
+    for relative, content in public_files(public).items():
+        path = target / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content)
 
 
 def public_checks(checkset: HiddenCheckSet) -> tuple[PublicData, dict[str, torch.Tensor]]:

@@ -18,8 +18,9 @@ from pathlib import Path
 
 import nbformat
 
-from autograder.authoring.assign import student_notebook
+from autograder.authoring.assign import public_files, student_notebook
 from autograder.config.loader import Course
+from autograder.exercises.loader import PUBLIC
 from autograder.exercises.public import PublicDataError
 from autograder.exercises.spec import Mistake
 from autograder.judge.checkset import HiddenCheckSet, PublicCheckSet
@@ -92,6 +93,9 @@ def _check_release_is_current(report: ValidationReport, hidden: HiddenCheckSet, 
         return
     report.add("public check data matches the hidden checks", public.version == hidden.version,
                "" if public.version == hidden.version else f"run autograder assign {hidden.unit} to regenerate it")
+    same_code = public_files(hidden.folder / PUBLIC) == public_files(release / "checks" / PUBLIC)
+    report.add("the release's public code matches the solutions'", same_code,
+               "" if same_code else f"run autograder assign {hidden.unit} to regenerate it")
 
 
 def _validate_mistakes(report: ValidationReport, hidden: HiddenCheckSet, sandbox: Sandbox,

@@ -1,32 +1,25 @@
-"""The check primitives: each rule judges one case; a check passes when all its cases do."""
+"""The check primitives: each rule judges one case; a check passes when all its cases do.
+
+Every rule kind is one class in a module of this package (see `checks.rule`); `checks.plan`
+imports every module, so `checks.plan.Rule` knows every kind.
+"""
 
 from __future__ import annotations
 
-from autograder.checks import accuracy, answer, grads, memory, output, perf, properties, raises, rerun, source
-from autograder.checks.context import CaseContext, Partial, ReferenceFailed
+from autograder.checks.context import CaseContext, ReferenceFailed
 from autograder.checks.plan import CasePlan, CheckPlan, Rule
+from autograder.checks.rule import RULE_KINDS, RuleKind, Verdict, as_verdict
 from autograder.protocol.codec import DecodeError
 
-_EVALUATORS = {
-    "output": output.evaluate,
-    "raises": raises.evaluate,
-    "memory": memory.evaluate,
-    "perf": perf.evaluate,
-    "answer": answer.evaluate,
-    "property": properties.evaluate,
-    "source": source.evaluate,
-    "grad": grads.evaluate,
-    "rerun": rerun.evaluate,
-    "accuracy": accuracy.evaluate,
-}
 
-
-def evaluate(rule: Rule, ctx: CaseContext) -> str | None:
-    """None when the case passes, else a message for the student."""
+def evaluate(rule: RuleKind, ctx: CaseContext) -> Verdict:
+    """How the case came out under `rule`. Raises ReferenceFailed when the reference itself
+    failed; any other exception is a defect in the checks (the caller decides its cost)."""
     try:
-        return _EVALUATORS[rule.kind](rule, ctx)
+        return as_verdict(rule.judge(ctx))
     except DecodeError:
-        return f"{ctx.artifact} returned something the grader cannot read"
+        return Verdict.fail(f"{ctx.artifact} returned something the grader cannot read")
 
 
-__all__ = ["CaseContext", "CasePlan", "CheckPlan", "Partial", "ReferenceFailed", "Rule", "evaluate"]
+__all__ = ["CaseContext", "CasePlan", "CheckPlan", "RULE_KINDS", "ReferenceFailed", "Rule", "RuleKind", "Verdict",
+           "evaluate"]

@@ -8,19 +8,25 @@ ramp: `zero_at` earns nothing, `full_at` and above earn everything.
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 import torch
-from pydantic import BaseModel, ConfigDict, model_validator
+from pydantic import model_validator
 
-from autograder.checks.context import CaseContext, Partial, gate
+from autograder.checks.context import CaseContext, gate
+from autograder.checks.rule import RuleKind, Verdict
 from autograder.checks.values import kind_of
 from autograder.protocol.codec import TensorData
 
 
-class AccuracyRule(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class AccuracyRule(RuleKind):
+    """The model a case builds classifies held-out inputs; the judge scores the predictions
+    with labels it keeps, with partial credit between the calibrated bars."""
+
     kind: Literal["accuracy"] = "accuracy"
+    needs_reference: ClassVar[bool] = False
+    example: ClassVar[str] = ('accuracy("held-out moons", "train_moons", cases, full_at=0.97, zero_at=0.92, '
+                              'quick=(0.9, 0.8))')
     full_at: float            # accuracy that earns full credit (from calibration)
     zero_at: float            # accuracy at or below which the check earns nothing
     at_most: float | None = None  # the asked model cannot do better: more means another model
@@ -33,26 +39,27 @@ class AccuracyRule(BaseModel):
             raise ValueError("need 0 <= zero_at < full_at <= 1")
         return self
 
-
-def evaluate(rule: AccuracyRule, ctx: CaseContext) -> str | None:
-    failed = gate(ctx)
-    if failed:
-        return failed
-    if ctx.held is None:
-        raise ValueError("an accuracy case needs labels held by the judge")
-    labels = ctx.held.reshape(-1)
-    predicted, problem = read_predictions(rule, ctx.actual.result(), len(labels))
-    if problem:
-        return f"{ctx.artifact}: {ctx.for_label()}{problem}"
-    accuracy = score(predicted, labels)
-    scored = f"{ctx.artifact}: {ctx.for_label()}the model classifies {accuracy:.1%} of {len(labels)} {rule.what} correctly"
-    if rule.at_most is not None and accuracy > rule.at_most:
-        return (f"{scored}, more than the asked model can reach (at most about {rule.at_most:.0%}): "
-                "check that you return the model the exercise describes")
-    if accuracy >= rule.full_at:
-        return None
-    fraction = max(0.0, (accuracy - rule.zero_at) / (rule.full_at - rule.zero_at))
-    return Partial(f"{scored}; full marks from {rule.full_at:.0%}, none at {rule.zero_at:.0%} or less", fraction)
+    def judge(self, ctx: CaseContext) -> Verdict | str | None:
+        failed = gate(ctx)
+        if failed:
+            return failed
+        if ctx.held is None:
+            raise ValueError("an accuracy case needs labels held by the judge")
+        labels = ctx.held.reshape(-1)
+        predicted, problem = read_predictions(self, ctx.actual.result(), len(labels))
+        if problem:
+            return f"{ctx.artifact}: {ctx.for_label()}{problem}"
+        accuracy = score(predicted, labels)
+        scored = (f"{ctx.artifact}: {ctx.for_label()}the model classifies {accuracy:.1%} of {len(labels)} "
+                  f"{self.what} correctly")
+        if self.at_most is not None and accuracy > self.at_most:
+            return (f"{scored}, more than the asked model can reach (at most about {self.at_most:.0%}): "
+                    "check that you return the model the exercise describes")
+        if accuracy >= self.full_at:
+            return None
+        fraction = max(0.0, (accuracy - self.zero_at) / (self.full_at - self.zero_at))
+        return Verdict.fail(f"{scored}; full marks from {self.full_at:.0%}, none at {self.zero_at:.0%} or less",
+                            fraction)
 
 
 def score(predicted: torch.Tensor, labels: torch.Tensor) -> float:
@@ -75,6 +82,9 @@ def read_predictions(rule: AccuracyRule, value: Any, count: int) -> tuple[torch.
         return (data > 0.5).to(torch.int64), None
     if data.dim() != 2 or data.shape[0] != count:
         return None, f"expected scores of shape ({count}, classes), got {tuple(data.shape)}"
+    if not data.is_floating_point():
+        return None, (f"expected floating-point scores (one per class), got {str(data.dtype).removeprefix('torch.')}: "
+                      "return the model's output, not a comparison of it")
     if not bool(torch.isfinite(data).all()):
         return None, "the scores contain NaN or inf"
     return data.argmax(dim=1), None

@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import hashlib
 import math
-from typing import Any, Literal
-
-from pydantic import BaseModel, ConfigDict
+from typing import Any, ClassVar, Literal
 
 from autograder.checks.context import CaseContext, ReferenceFailed
+from autograder.checks.rule import RuleKind
 from autograder.checks.values import Policy, Tolerance, compare, kind_of
 from autograder.protocol.codec import Opaque, TensorData
 from autograder.protocol.text import short_message
@@ -21,16 +20,24 @@ from autograder.protocol.text import short_message
 HASH_PREFIX = "sha256:"
 
 
-class AnswerRule(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class AnswerRule(RuleKind):
+    """A module-level answer constant (a number, a table or a multiple-choice letter) equals
+    the reference's; public checks compare salted hashes."""
+
     kind: Literal["answer"] = "answer"
+    reads_constants: ClassVar[bool] = True
+    example: ClassVar[str] = 'answer("why", "ans_u1_1_q1", choices="ABCD")'
     choices: str | None = None     # e.g. "ABCD": a single letter among these
     digits: int = 6                # significant digits that must agree for a float answer
     hashed: bool = False
     salt: str = ""
 
 
-def evaluate(rule: AnswerRule, ctx: CaseContext) -> str | None:
+    def judge(self, ctx: CaseContext) -> str | None:
+        return judge_answer(self, ctx)
+
+
+def judge_answer(rule: AnswerRule, ctx: CaseContext) -> str | None:
     name = ctx.artifact
     if ctx.actual.failure:
         return ctx.actual.failure

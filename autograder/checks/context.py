@@ -6,19 +6,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from autograder.checks.observed import Observed
+from autograder.checks.registry import ENGINE, Registry
 from autograder.protocol.messages import ErrorInfo
-
-
-class Partial(str):
-    """A failing case's message that still earns `fraction` of the check's points (an
-    accuracy between the calibrated bars)."""
-
-    fraction: float
-
-    def __new__(cls, message: str, fraction: float) -> "Partial":
-        made = super().__new__(cls, message)
-        made.fraction = min(max(fraction, 0.0), 1.0)
-        return made
 
 
 class ReferenceFailed(Exception):
@@ -35,6 +24,7 @@ class CaseContext:
     step_labels: tuple[str, ...] = ()
     args: tuple = ()  # the first call's arguments, decoded inertly (for property checks)
     held: Any = None  # what the judge keeps from the worker for this case (an accuracy check's labels)
+    registry: Registry = ENGINE  # the unit's properties, experiments and transforms
 
     def expected_ok(self) -> Observed:
         if self.expected is None:

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Literal
-
-from pydantic import BaseModel, ConfigDict
+from typing import ClassVar, Literal
 
 from autograder.checks.context import CaseContext, gate
+from autograder.checks.rule import RuleKind
 from autograder.checks.values import Tolerance, Policy, compare
 
 Fact = Literal["result_shares_storage", "result_same_data_ptr", "arg_storage_kept", "arg_unchanged"]
@@ -32,35 +31,39 @@ MESSAGES: dict[str, tuple[str, str]] = {
 }
 
 
-class MemoryRule(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class MemoryRule(RuleKind):
+    """Storage facts about the result and argument `arg` (a view, a copy, in place, input
+    untouched); with `args_after_like_reference`, the argument after the call equals the
+    reference's. Secondary."""
+
     kind: Literal["memory"] = "memory"
+    secondary: ClassVar[bool] = True
+    example: ClassVar[str] = 'memory("a view", "flip_rows", cases, result_shares_storage=True)'
     arg: int = 0
     expect: dict[Fact, bool] = {}
     args_after_like_reference: bool = False
 
-
-def evaluate(rule: MemoryRule, ctx: CaseContext) -> str | None:
-    failed = gate(ctx)
-    if failed:
-        return failed
-    step = ctx.actual.step()
-    facts = step.storage
-    for fact, required in rule.expect.items():
-        if facts is None:
-            return f"{ctx.artifact}: the grader could not inspect the result's memory"
-        if fact.startswith("result_") and not facts.result_is_tensor:
-            return f"{ctx.artifact}: {ctx.for_label()}expected a tensor result, got something else"
-        observed = getattr(facts, fact)
-        value = observed[rule.arg] if rule.arg < len(observed) else False
-        if value != required:
-            message = MESSAGES[fact][0 if required else 1]
-            return f"{ctx.artifact}: {ctx.for_label()}{message}"
-    if rule.args_after_like_reference:
-        expected = ctx.expected_ok().step()
-        want = ctx.expected.decode(expected.args_after[rule.arg]) if expected.args_after else None
-        got = ctx.actual.decode(step.args_after[rule.arg]) if step.args_after else None
-        difference = compare(want, got, Tolerance(), Policy())
-        if difference:
-            return f"{ctx.artifact}: {ctx.for_label()}after the call the input is not as expected: {difference}"
-    return None
+    def judge(self, ctx: CaseContext) -> str | None:
+        failed = gate(ctx)
+        if failed:
+            return failed
+        step = ctx.actual.step()
+        facts = step.storage
+        for fact, required in self.expect.items():
+            if facts is None:
+                return f"{ctx.artifact}: the grader could not inspect the result's memory"
+            if fact.startswith("result_") and not facts.result_is_tensor:
+                return f"{ctx.artifact}: {ctx.for_label()}expected a tensor result, got something else"
+            observed = getattr(facts, fact)
+            value = observed[self.arg] if self.arg < len(observed) else False
+            if value != required:
+                message = MESSAGES[fact][0 if required else 1]
+                return f"{ctx.artifact}: {ctx.for_label()}{message}"
+        if self.args_after_like_reference:
+            expected = ctx.expected_ok().step()
+            want = ctx.expected.decode(expected.args_after[self.arg]) if expected.args_after else None
+            got = ctx.actual.decode(step.args_after[self.arg]) if step.args_after else None
+            difference = compare(want, got, Tolerance(), Policy())
+            if difference:
+                return f"{ctx.artifact}: {ctx.for_label()}after the call the input is not as expected: {difference}"
+        return None

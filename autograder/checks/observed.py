@@ -20,6 +20,7 @@ class Observed:
     tensors: dict[str, torch.Tensor] = field(default_factory=dict)
     failure: str | None = None  # the case did not run to the end: no outcomes to judge
     fatal: bool = False          # ...and the worker is gone, not just one checking process
+    not_graded: bool = False     # ...because the grader gave up on the notebook (limits reached), not this case
 
     def decode(self, value: Value | None) -> Any:
         if value is None:

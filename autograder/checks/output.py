@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 import torch
-from pydantic import BaseModel, ConfigDict
-
 from autograder.checks.context import CaseContext, gate
+from autograder.checks.registry import ENGINE, Registry, transform
+from autograder.checks.rule import RuleKind
 from autograder.checks.values import Policy, Tolerance, compare
 from autograder.protocol.codec import TensorData
 
 
-class OutputRule(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class OutputRule(RuleKind):
+    """Results equal the reference's (values, shapes, dtypes) on the same inputs."""
+
     kind: Literal["output"] = "output"
+    example: ClassVar[str] = 'output("values", "negatives_to_inf", where_inputs, weight=5)'
     rtol: float | None = None
     atol: float | None = None
     scale: float = 1.0
@@ -29,35 +31,41 @@ class OutputRule(BaseModel):
     def policy(self) -> Policy:
         return Policy(dtype=self.dtype, device=self.device, numpy_ok=self.numpy_ok)
 
+    def judge(self, ctx: CaseContext) -> str | None:
+        failed = gate(ctx)
+        if failed:
+            return failed
+        expected = ctx.expected_ok()
+        for index, step in enumerate(ctx.actual.outcomes):
+            if step.result is None and expected.outcomes[index].result is None:
+                continue
+            want = apply_transforms(self.transforms, expected.result(index), ctx.registry)
+            got = apply_transforms(self.transforms, ctx.actual.result(index), ctx.registry)
+            difference = compare(want, got, self.tolerance(), self.policy())
+            if difference:
+                return f"{ctx.artifact}: {ctx.for_label(index)}{difference}"
+        return None
 
-def evaluate(rule: OutputRule, ctx: CaseContext) -> str | None:
-    failed = gate(ctx)
-    if failed:
-        return failed
-    expected = ctx.expected_ok()
-    for index, step in enumerate(ctx.actual.outcomes):
-        if step.result is None and expected.outcomes[index].result is None:
-            continue
-        want = apply_transforms(rule.transforms, expected.result(index))
-        got = apply_transforms(rule.transforms, ctx.actual.result(index))
-        difference = compare(want, got, rule.tolerance(), rule.policy())
-        if difference:
-            return f"{ctx.artifact}: {ctx.for_label(index)}{difference}"
-    return None
 
-
-def apply_transforms(transforms: dict[str, str], value: Any) -> Any:
-    """Put values whose order is not defined (eigenvalues, say) into a canonical order."""
+def apply_transforms(transforms: dict[str, str], value: Any, registry: Registry = ENGINE) -> Any:
+    """Put values whose order is not defined (eigenvalues, say) into a canonical order.
+    `transforms` maps a dict key of the result to a transform's name ("" for the whole result)."""
     if not transforms:
         return value
+
+    def canonical(name: str, item: Any) -> Any:
+        return registry.get("transform", name).function(item)
+
     if "" in transforms:
-        return TRANSFORMS[transforms[""]](value)
+        return canonical(transforms[""], value)
     if isinstance(value, dict):
-        return {k: (TRANSFORMS[transforms[k]](v) if k in transforms else v) for k, v in value.items()}
+        return {k: (canonical(transforms[k], v) if k in transforms else v) for k, v in value.items()}
     return value
 
 
-def _sort_complex_last(value: Any) -> Any:
+@transform(example='transforms={"eigvals": "sort_complex_last"}')
+def sort_complex_last(value: Any) -> Any:
+    """Sort the last axis by (real part, imaginary part): eigenvalues in a canonical order."""
     if not isinstance(value, TensorData) or value.data.ndim == 0:
         return value
     data = value.data
@@ -73,9 +81,7 @@ def _sort_complex_last(value: Any) -> Any:
     return TensorData(torch.gather(data, -1, order), value.device, value.requires_grad)
 
 
-def _first_item(value: Any) -> Any:
+@transform(example='transforms={"": "first_item"}')
+def first_item(value: Any) -> Any:
     """Only the first item of a tuple or list result (say, parameters but not a history)."""
     return value[0] if isinstance(value, (list, tuple)) and value else value
-
-
-TRANSFORMS = {"sort_complex_last": _sort_complex_last, "first_item": _first_item}

@@ -7,35 +7,39 @@ when they ran in different processes or on different machines (public checks).
 
 from __future__ import annotations
 
-from typing import Literal
-
-from pydantic import BaseModel, ConfigDict
+from typing import ClassVar, Literal
 
 from autograder.checks.context import CaseContext, gate
+from autograder.checks.rule import RuleKind
 
 
-class PerfRule(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class PerfRule(RuleKind):
+    """Vectorised: the call's time, against the reference's, is at most `max_ratio` (each
+    normalised by an element-wise product on the same input). Secondary and timed."""
+
     kind: Literal["perf"] = "perf"
+    secondary: ClassVar[bool] = True
+    timing: ClassVar[bool] = True
+    measurement_retries: ClassVar[int] = 2  # a slow measurement is taken again: busy machines are noisy
+    example: ClassVar[str] = 'perf("vectorised", "negatives_to_inf", lambda d: [case(d.randn(100_000))], max_ratio=5)'
     max_ratio: float = 5.0
-    retries: int = 2  # a slow measurement is taken again: timings on a busy machine are noisy
     hint: str = "avoid Python loops over elements; use tensor operations"
 
+    def judge(self, ctx: CaseContext) -> str | None:
+        failed = gate(ctx)
+        if failed:
+            error = ctx.actual.error()
+            timed_out = (error is not None and error.kind == "timeout") or (
+                not ctx.actual.fatal and (ctx.actual.failure or "").startswith("did not finish"))
+            if timed_out:
+                return f"{ctx.artifact}: {ctx.for_label()}it did not finish within {ctx.case_seconds:g} s; {self.hint}"
+            return failed
+        slowdown = relative_slowdown(ctx)
+        if slowdown is not None and slowdown > self.max_ratio:
+            return (f"{ctx.artifact}: {ctx.for_label()}it is about {slowdown:.0f}x slower than a vectorised "
+                    f"solution (at most {self.max_ratio:g}x is accepted); {self.hint}")
+        return None
 
-def evaluate(rule: PerfRule, ctx: CaseContext) -> str | None:
-    failed = gate(ctx)
-    if failed:
-        error = ctx.actual.error()
-        timed_out = (error is not None and error.kind == "timeout") or (
-            not ctx.actual.fatal and (ctx.actual.failure or "").startswith("did not finish"))
-        if timed_out:
-            return f"{ctx.artifact}: {ctx.for_label()}it did not finish within {ctx.case_seconds:g} s; {rule.hint}"
-        return failed
-    slowdown = relative_slowdown(ctx)
-    if slowdown is not None and slowdown > rule.max_ratio:
-        return (f"{ctx.artifact}: {ctx.for_label()}it is about {slowdown:.0f}x slower than a vectorised "
-                f"solution (at most {rule.max_ratio:g}x is accepted); {rule.hint}")
-    return None
 
 
 def relative_slowdown(ctx: CaseContext) -> float | None:

@@ -6,27 +6,26 @@ built once at release time and stored with their expected outcomes.
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 from typing import Annotated, Union
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from autograder.checks.accuracy import AccuracyRule
-from autograder.checks.answer import AnswerRule
-from autograder.checks.grads import GradRule
-from autograder.checks.memory import MemoryRule
-from autograder.checks.output import OutputRule
-from autograder.checks.perf import PerfRule
-from autograder.checks.properties import PropertyRule
-from autograder.checks.raises import RaisesRule
-from autograder.checks.rerun import RerunRule
-from autograder.checks.source import SourceRule
+from autograder.checks.rule import RULE_KINDS
 from autograder.protocol.messages import Step
 
-Rule = Annotated[
-    Union[OutputRule, RaisesRule, MemoryRule, PerfRule, AnswerRule, PropertyRule, SourceRule, GradRule, RerunRule,
-          AccuracyRule],
-    Field(discriminator="kind"),
-]
+
+def _import_rule_kinds() -> None:
+    """Every module of this package, so that each rule kind has registered itself: adding a
+    kind is adding a module."""
+    package = importlib.import_module(__package__)
+    for module in pkgutil.iter_modules(package.__path__):
+        importlib.import_module(f"{__package__}.{module.name}")
+
+
+_import_rule_kinds()
+Rule = Annotated[Union[tuple(RULE_KINDS.values())], Field(discriminator="kind")]  # type: ignore[valid-type]
 
 
 class CasePlan(BaseModel):
@@ -47,3 +46,4 @@ class CheckPlan(BaseModel):
     seed: int
     case_seconds: float = 10.0
     needs_reference: bool = True
+    trajectory: bool = False  # a training run's first steps from the judge's start (see grader.py)

@@ -2,45 +2,60 @@
 
 Used where outputs are random (fair bits), timings (a loop is slower than a vectorised
 call) or relations between calls (symmetry, reproducibility). Each property is a small
-named function, so public check data can name it without shipping code.
+function registered by name with `@check_property` (here the general ones; a unit's own in
+its public modules), so public check data can name it without shipping code.
 """
 
 from __future__ import annotations
 
 import math
-from typing import Any, Callable, Literal
+from typing import Any, ClassVar, Literal
 
 import torch
-from pydantic import BaseModel, ConfigDict
 
 from autograder.checks.context import CaseContext, gate
+from autograder.checks.registry import check_property
+from autograder.checks.rule import RuleKind
 from autograder.checks.values import Policy, Tolerance, compare, kind_of
 from autograder.protocol.codec import TensorData
 
 
-class PropertyRule(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class PropertyRule(RuleKind):
+    """A named property of the student's results that needs no reference (see the registered
+    properties); secondary or timed as the property was registered."""
+
     kind: Literal["property"] = "property"
+    needs_reference: ClassVar[bool] = False
+    example: ClassVar[str] = 'prop("fresh draws", "random_bits", cases, "results_differ")'
     name: str
     params: dict[str, Any] = {}
-    retries: int = 0  # timing properties: a measurement that failed is taken again (busy machines are noisy)
+    # copied from the property's registration when the unit loads, so that plans (and the
+    # public check data) say how the check counts
+    secondary_property: bool = False
+    timed: bool = False
+
+    def is_secondary(self) -> bool:
+        return self.secondary_property
+
+    def is_timing(self) -> bool:
+        return self.timed
+
+    def retries(self) -> int:
+        return 2 if self.timed else 0  # a timing that failed is measured again (busy machines are noisy)
+
+    def judge(self, ctx: CaseContext) -> str | None:
+        failed = gate(ctx)
+        if failed:
+            return failed
+        problem = ctx.registry.get("property", self.name).function(ctx, **self.params)
+        return f"{ctx.artifact}: {ctx.for_label()}{problem}" if problem else None
 
 
-def evaluate(rule: PropertyRule, ctx: CaseContext) -> str | None:
-    failed = gate(ctx)
-    if failed:
-        return failed
-    check = PROPERTIES.get(rule.name)
-    if check is None:
-        raise KeyError(f"unknown property {rule.name!r}")
-    problem = check(ctx, **rule.params)
-    return f"{ctx.artifact}: {ctx.for_label()}{problem}" if problem else None
-
-
-def _tensor(value: Any) -> torch.Tensor | None:
+def as_tensor(value: Any) -> torch.Tensor | None:
     return value.data if isinstance(value, TensorData) and not value.is_numpy else None
 
 
+@check_property(example='prop("fair", "random_bits", [case((8, 8, 32, 32))], "fair_bits", shape=[8, 8, 32, 32])')
 def fair_bits(ctx: CaseContext, shape: list[int] | None = None, sigmas: float = 4.0,
               statistics: bool = True) -> str | None:
     """An integer tensor of `shape` (default: the first argument) holding i.i.d. fair 0/1
@@ -49,7 +64,7 @@ def fair_bits(ctx: CaseContext, shape: list[int] | None = None, sigmas: float = 
     if shape is None:
         shape = list(ctx.args[0]) if ctx.args else []
     value = ctx.actual.result()
-    t = _tensor(value)
+    t = as_tensor(value)
     if t is None:
         return f"expected a tensor, got {kind_of(value)}"
     if tuple(t.shape) != tuple(shape):
@@ -76,6 +91,8 @@ def fair_bits(ctx: CaseContext, shape: list[int] | None = None, sigmas: float = 
     return None
 
 
+@check_property(secondary=True, example='prop("fresh draws", "random_bits", [sequence(call(s), call(s))], '
+                                         '"results_differ")')
 def results_differ(ctx: CaseContext) -> str | None:
     """Two calls without a seed give different results."""
     first, second = ctx.actual.result(0), ctx.actual.result(1)
@@ -84,6 +101,7 @@ def results_differ(ctx: CaseContext) -> str | None:
     return None
 
 
+@check_property(secondary=True, example='prop("uses the generator", "random_bits", seeded_pairs, "results_equal")')
 def results_equal(ctx: CaseContext) -> str | None:
     """Calls with equally seeded generators (or swapped symmetric arguments) agree."""
     first = ctx.actual.result(0)
@@ -94,6 +112,8 @@ def results_equal(ctx: CaseContext) -> str | None:
     return None
 
 
+@check_property(timing=True, example='prop("the loop is slower", "time_it", cases, "ratio_above", numerator=1, '
+                                      'denominator=0, minimum=20)')
 def ratio_above(ctx: CaseContext, numerator: int, denominator: int, minimum: float, what: str = "ratio") -> str | None:
     """The result is a sequence whose item ratio exceeds `minimum` (soft timing facts)."""
     value = ctx.actual.result()
@@ -109,12 +129,13 @@ def ratio_above(ctx: CaseContext, numerator: int, denominator: int, minimum: flo
     return None
 
 
+@check_property(example='prop("inside (0, 1)", "relu_neuron_fixed", cases, "open_interval", grads_wrt=[1, 2])')
 def open_interval(ctx: CaseContext, low: float = 0.0, high: float = 1.0, grads_of: list[str] | None = None) -> str | None:
     """A floating-point tensor with one value per row of the first argument, every value
     strictly between `low` and `high` (a value rounded onto a bound fails); when gradients
     were observed, every gradient is finite (`grads_of` names them, in order)."""
     value = ctx.actual.result()
-    t = _tensor(value)
+    t = as_tensor(value)
     if t is None:
         return f"expected a tensor, got {kind_of(value)}"
     first = ctx.args[0] if ctx.args else None
@@ -137,47 +158,10 @@ def open_interval(ctx: CaseContext, low: float = 0.0, high: float = 1.0, grads_o
     names = grads_of or []
     for position, encoded in enumerate(grads.args):
         name = names[position] if position < len(names) else f"input {position}"
-        gradient = _tensor(ctx.actual.decode(encoded))
+        gradient = as_tensor(ctx.actual.decode(encoded))
         if gradient is None:
             return f"the result does not depend on {name} in the autograd graph"
         bad = int((~torch.isfinite(gradient)).sum())
         if bad:
             return f"the gradient with respect to {name} has {bad} values that are nan or infinite"
     return None
-
-
-def linear_accuracy(ctx: CaseContext, minimum: float) -> str | None:
-    """The result starts with (w, b) of a linear classifier; predicting label 1 where
-    X @ w + b > 0 for the call's inputs X (first argument) is right, against the labels
-    (second argument), for at least `minimum` of the points."""
-    value = ctx.actual.result()
-    if not isinstance(value, (list, tuple)) or len(value) < 2:
-        return f"expected a tuple (w, b, ...), got {kind_of(value)}"
-    inputs, labels = (_tensor(a) for a in (*ctx.args, None, None)[:2])
-    if inputs is None or labels is None or inputs.ndim != 2:
-        raise KeyError("linear_accuracy needs the points (N, k) and their labels as the first two arguments")
-    w, b = _tensor(value[0]), value[1]
-    if w is None or tuple(w.shape) != (inputs.shape[1],):
-        return f"expected w of shape ({inputs.shape[1]},) first in the result, got {kind_of(value[0])}"
-    if isinstance(b, TensorData) and b.data.numel() == 1:
-        b = b.data.reshape(()).item()
-    if isinstance(b, bool) or not isinstance(b, (int, float)):
-        return f"expected the bias b second in the result, got {kind_of(value[1])}"
-    z = inputs.to(torch.float64) @ w.to(torch.float64) + b
-    if not bool(torch.isfinite(z).all()):
-        return "the trained parameters are not finite"
-    accuracy = ((z > 0).to(torch.float64) == labels.to(torch.float64)).to(torch.float64).mean().item()
-    if accuracy < minimum - 1e-9:
-        return (f"the trained neuron classifies {accuracy:.1%} of the training points correctly; "
-                f"at least {minimum:.0%} is expected")
-    return None
-
-
-PROPERTIES: dict[str, Callable[..., str | None]] = {
-    "fair_bits": fair_bits,
-    "results_differ": results_differ,
-    "results_equal": results_equal,
-    "ratio_above": ratio_above,
-    "open_interval": open_interval,
-    "linear_accuracy": linear_accuracy,
-}

@@ -4,44 +4,48 @@ forbidden shortcuts such as calling the very library function the exercise re-im
 from __future__ import annotations
 
 import ast
-from typing import Literal
-
-from pydantic import BaseModel, ConfigDict
+from typing import ClassVar, Literal
 
 from autograder.checks.context import CaseContext, gate
+from autograder.checks.rule import RuleKind
 
 LOOPS = (ast.For, ast.While, ast.AsyncFor, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
 MAX_SOURCE = 200_000
 
 
-class SourceRule(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class SourceRule(RuleKind):
+    """The function's source (parsed, never run) has no loops or avoids forbidden names.
+    Secondary."""
+
     kind: Literal["source"] = "source"
+    needs_reference: ClassVar[bool] = False
+    secondary: ClassVar[bool] = True
+    example: ClassVar[str] = 'source("without autograd", "neuron_point_grad", cases, forbid=["backward"])'
     no_loops: bool = False
     forbid: list[str] = []
     reason: str = ""
 
+    def judge(self, ctx: CaseContext) -> str | None:
+        failed = gate(ctx)
+        if failed:
+            return failed
+        source = ctx.actual.step().source
+        if source is None:
+            return f"{ctx.artifact}: the grader cannot read its source; define it with def in a notebook cell"
+        try:
+            tree = ast.parse(_dedent(source[:MAX_SOURCE]))
+        except SyntaxError:
+            return f"{ctx.artifact}: the grader cannot parse its source"
+        local = _local_names(tree)
+        for node in ast.walk(tree):
+            if self.no_loops and isinstance(node, LOOPS):
+                return f"{ctx.artifact}: it uses a Python loop (line {node.lineno} of the function); use tensor operations instead"
+            for used in _names_used(node, local):
+                if used in self.forbid:
+                    why = f" ({self.reason})" if self.reason else ""
+                    return f"{ctx.artifact}: it uses {used}, which this exercise asks you not to use{why}"
+        return None
 
-def evaluate(rule: SourceRule, ctx: CaseContext) -> str | None:
-    failed = gate(ctx)
-    if failed:
-        return failed
-    source = ctx.actual.step().source
-    if source is None:
-        return f"{ctx.artifact}: the grader cannot read its source; define it with def in a notebook cell"
-    try:
-        tree = ast.parse(_dedent(source[:MAX_SOURCE]))
-    except SyntaxError:
-        return f"{ctx.artifact}: the grader cannot parse its source"
-    local = _local_names(tree)
-    for node in ast.walk(tree):
-        if rule.no_loops and isinstance(node, LOOPS):
-            return f"{ctx.artifact}: it uses a Python loop (line {node.lineno} of the function); use tensor operations instead"
-        for used in _names_used(node, local):
-            if used in rule.forbid:
-                why = f" ({rule.reason})" if rule.reason else ""
-                return f"{ctx.artifact}: it uses {used}, which this exercise asks you not to use{why}"
-    return None
 
 
 def _local_names(tree: ast.AST) -> set[str]:

@@ -1,12 +1,18 @@
-"""Exercise specifications: the authoring API for hidden checks and the public check data."""
+"""Exercise specifications: the authoring API for a unit's exercise files, and public check data.
 
+An exercise file (`solutions/<unit>/exercises/<id>/exercise.py`) imports what it needs from
+here; docs/authoring.md lists every piece with an example.
+"""
+
+from autograder.checks.registry import check_property, experiment, transform
 from autograder.exercises.spec import (
-    Call, Case, CheckSpec, Draw, Exercise, Mistake, accuracy, answer, built, call, case, every_other, function, generator,
-    grad, hidden_only, kept, memory, output, perf, prop, raises, rerun, sequence, source, trained,
+    Call, Case, CheckSpec, Draw, Exercise, Mistake, accuracy, answer, call, case, every_other, fixture, generator,
+    grad, helper, hidden_only, kept, made, memory, mistake, output, perf, prop, raises, rerun, sequence, source,
+    trained, using,
 )
 
 __all__ = [
-    "Call", "Case", "CheckSpec", "Draw", "Exercise", "Mistake", "accuracy", "answer", "built", "call", "case", "every_other",
-    "function", "generator", "grad", "hidden_only", "kept", "memory", "output", "perf", "prop", "raises", "rerun", "sequence", "source",
-    "trained",
+    "Call", "Case", "CheckSpec", "Draw", "Exercise", "Mistake", "accuracy", "answer", "call", "case", "check_property",
+    "every_other", "experiment", "fixture", "generator", "grad", "helper", "hidden_only", "kept", "made", "memory",
+    "mistake", "output", "perf", "prop", "raises", "rerun", "sequence", "source", "trained", "transform", "using",
 ]

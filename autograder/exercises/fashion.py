@@ -1,7 +1,7 @@
 """Case builders for Fashion-MNIST training exercises (u2.8.q3, u3.3.q2, ...).
 
 The judge hands the student's loop its model and its loaders, built where the checked code
-runs from the worker's own view of the data (`fashion_tensors`): the same seeded start and
+runs from the worker's own view of the data (`autograder/fixtures/fashion.py`): the same seeded start and
 the same batches for the student and the reference, so parameters after the first steps
 compare exactly. Test loaders use the labelled first half of the test split; accuracy is
 scored on perturbed pictures of the held-out half, whose labels only the judge reads.
@@ -14,38 +14,27 @@ from typing import Any, Callable
 import torch
 
 from autograder.exercises.data import HELD_OUT, Perturbation, held_out_pictures
-from autograder.exercises.spec import Call, Case, built, function, kept
+from autograder.exercises.spec import Call, Case, fixture, helper, kept, made
 
-# batches are gathered whole (a batch sampler over a tensor dataset), which keeps a loader of
-# GPU tensors fast; the order is fixed, or shuffled by a seeded generator
-FASHION_LOADER = ("lambda rows, split, batch, seed, device: (lambda ds: torch.utils.data.DataLoader("
-                  "ds, batch_size=None, sampler=torch.utils.data.BatchSampler(torch.utils.data.SequentialSampler(ds) "
-                  "if seed is None else torch.utils.data.RandomSampler(ds, generator=torch.Generator().manual_seed(seed)), "
-                  "batch, False)))(torch.utils.data.TensorDataset(*[t.to(device) for t in fashion_tensors(split, rows)]))")
+HELPERS = "autograder.fixtures.fashion"  # the worker-side builders (autograder/fixtures/fashion.py)
 # where long training runs: the worker's GPU when it has one (checks that compare parameters
 # with the reference's stay on the CPU, where both sides compute alike)
-TRAINING_DEVICE = function("'cuda' if torch.cuda.is_available() else 'cpu'", "the grader's training device")
-PREDICT = function("lambda model, x: model(x.to(next(model.parameters()).device))", "predictions")
-# a first layer that passes its input on and notes (batch size, train mode, grad enabled)
-MODE_RECORDER = ("type('ModeRecorder', (torch.nn.Module,), {'forward': lambda self, x: "
-                 "(self.__dict__.setdefault('seen', []).append((len(x), self.training, torch.is_grad_enabled())), x)[1]})()")
+TRAINING_DEVICE = made(f"{HELPERS}.training_device", label="the grader's training device")
 MODE_LABEL = "(batch size, train mode, grad enabled) of every batch the model saw, in order"
 
 
 def flat_model(seed: int, record: bool = False, device: Any = "cpu") -> Call:
     """`Flatten -> Linear(784, 10) -> LogSoftmax` from a seeded start, kept as `model`
     (with `record`, a first layer notes how the model was called: `$model.0.seen`)."""
-    first = f"{MODE_RECORDER}, " if record else ""
-    return built(f"lambda device: (torch.manual_seed({seed}), torch.nn.Sequential({first}torch.nn.Flatten(), "
-                 "torch.nn.Linear(784, 10), torch.nn.LogSoftmax(dim=1)).to(device))[1]", device,
-                 keep_as="model", label="a flat model with a seeded start")
+    return fixture(f"{HELPERS}.flat_model", seed, record, device, keep_as="model",
+                   label="a flat model with a seeded start")
 
 
 def fashion_loader(name: str, rows: torch.Tensor, split: str, batch: int, seed: int | None = None,
                    what: str = "", device: Any = "cpu") -> Call:
     order = "shuffled with a seed" if seed is not None else "in a fixed order"
-    return built(FASHION_LOADER, rows, split, batch, seed, device, keep_as=name,
-                 label=what or f"{len(rows)} {split} pictures in batches of {batch}, {order}")
+    return fixture(f"{HELPERS}.loader", rows, split, batch, seed, device, keep_as=name,
+                   label=what or f"{len(rows)} {split} pictures in batches of {batch}, {order}")
 
 
 def small_loaders(d, train: int = 320, test: int = 150) -> list[Call]:
@@ -69,6 +58,7 @@ def accuracy_case(d, training: Callable[[int], Call], setting: str = "lr 0.1") -
                fashion_loader("test", torch.arange(1000), "t10k", 500, what="1,000 labelled test pictures",
                               device=TRAINING_DEVICE)]
     return Case((*loaders, flat_model(d.child_seed(), device=TRAINING_DEVICE), training(epochs),
-                 Call((kept("model"), pictures), make=PREDICT, target="predictions", label="predictions")),
+                 Call((kept("model"), pictures), make=helper(f"{HELPERS}.predict"), target="predictions",
+                      label="predictions")),
                 label=f"{epochs} epochs, batch {batch}, {setting} on {count:,} training pictures; scored on 2,000 "
                       f"held-out test pictures ({perturbation.describe()})", held=labels)

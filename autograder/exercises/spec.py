@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import os
 import random
+import sys
 from dataclasses import dataclass, field
 from typing import Any, Callable, Sequence
 
@@ -76,11 +77,44 @@ class GeneratorArg:
 
 
 @dataclass(frozen=True)
-class FunctionArg:
-    """Pass a function, given as the source of a lambda (e.g. "lambda x: x**3")."""
+class HelperArg:
+    """One of the checks' helpers, found by name where the checked code runs: the function
+    itself, or (`call`) what it returns for `args` and `kwargs` there."""
 
-    source: str
+    module: str
+    name: str
     label: str
+    call: bool = False
+    args: tuple = ()
+    kwargs: dict = field(default_factory=dict)
+
+    @property
+    def ref(self) -> str:
+        return f"{self.module}.{self.name}"
+
+    def __hash__(self) -> int:
+        return hash((self.module, self.name, self.label, self.call))
+
+
+def _split_ref(ref: str) -> tuple[str, str]:
+    module, _, name = ref.rpartition(".")
+    if not module or not name:
+        raise ValueError(f"a helper is named 'module.function', got {ref!r}")
+    return module, name
+
+
+def helper(ref: str, label: str = "") -> HelperArg:
+    """Pass the helper `ref` itself ("module.function" of the unit's fixtures, or
+    "autograder.fixtures.module.function"): a function the student's code calls."""
+    module, name = _split_ref(ref)
+    return HelperArg(module, name, label or name)
+
+
+def made(ref: str, *args: Any, label: str = "", **kwargs: Any) -> HelperArg:
+    """Pass what the helper `ref` returns for these arguments, built where the checked code
+    runs (a loss with constants in it, the grader's training device)."""
+    module, name = _split_ref(ref)
+    return HelperArg(module, name, label or name, call=True, args=args, kwargs=kwargs)
 
 
 @dataclass(frozen=True)
@@ -110,10 +144,6 @@ def generator(seed: int) -> GeneratorArg:
     return GeneratorArg(seed)
 
 
-def function(source: str, label: str = "") -> FunctionArg:
-    return FunctionArg(source, label or source.removeprefix("lambda x:").strip())
-
-
 def every_other(base: torch.Tensor) -> StridedArg:
     """A 1-D view of every second element of a 1-D `base`."""
     return StridedArg(base, ((base.numel() + 1) // 2,), (2,), 0)
@@ -129,7 +159,7 @@ class Call:
     label: str | None = None    # how feedback names this call in a case of several calls
     upstream: Any = None        # grad checks: the upstream gradient for this call's result (default ones)
     quiet: bool = False         # do not send the result back (a large data set, a model kept as a handle)
-    make: "FunctionArg | None" = None  # call this judge-written function instead of a target
+    make: "HelperArg | None" = None  # call this helper of the checks instead of a target
 
 
 @dataclass(frozen=True)
@@ -153,11 +183,17 @@ def call(*args: Any, target: str | None = None, **kwargs: Any) -> Call:
     return Call(args, kwargs, target)
 
 
-def built(source: str, *args: Any, keep_as: str, label: str) -> Call:
-    """A call of a function the check writes (`source`, a lambda over `args`), run where the
-    checked code runs, its result kept for later calls of the case (pass `kept(keep_as)`):
-    a model with a seeded start, a data loader with a fixed order."""
-    return Call(args, target=keep_as, keep_as=keep_as, label=label, quiet=True, make=FunctionArg(source, label))
+def fixture(ref: str, *args: Any, keep_as: str, label: str, **kwargs: Any) -> Call:
+    """A call of the helper `ref` with these arguments, run where the checked code runs, its
+    result kept for later calls of the case (pass `kept(keep_as)`): a model with a seeded
+    start, a data loader with a fixed order."""
+    return Call(args, kwargs, target=keep_as, keep_as=keep_as, label=label, quiet=True, make=helper(ref, label))
+
+
+def using(ref: str, *args: Any, label: str, **kwargs: Any) -> Call:
+    """A call of the helper `ref` whose result is sent back (reading facts about a kept
+    object: `using("schedulers.rates", kept("made"), label=...)`)."""
+    return Call(args, kwargs, target=_split_ref(ref)[1], label=label, make=helper(ref, label))
 
 
 def describe_args(args: tuple, kwargs: dict) -> str:
@@ -175,7 +211,7 @@ def _describe(value: Any) -> str:
         return f"a strided view of shape {tuple(value.size)}"
     if isinstance(value, GeneratorArg):
         return "a seeded generator"
-    if isinstance(value, (FunctionArg, HandleArg)):
+    if isinstance(value, (HelperArg, HandleArg)):
         return value.label
     text = repr(value)
     return text if len(text) <= 40 else f"a {type(value).__name__} of length {len(value) if hasattr(value, '__len__') else '?'}"
@@ -184,8 +220,10 @@ def _describe(value: Any) -> str:
 def encode_argument(value: Any, encoder: codec.Encoder) -> V.Value:
     if isinstance(value, GeneratorArg):
         return V.GeneratorV(seed=value.seed)
-    if isinstance(value, FunctionArg):
-        return V.CallableV(source=value.source, label=value.label)
+    if isinstance(value, HelperArg):
+        return V.HelperV(module=value.module, name=value.name, call=value.call, label=value.label,
+                         args=[encode_argument(a, encoder) for a in value.args],
+                         kwargs={k: encode_argument(v, encoder) for k, v in value.kwargs.items()})
     if isinstance(value, HandleArg):
         return V.HandleV(name=value.name)
     if isinstance(value, StridedArg):
@@ -211,10 +249,18 @@ class CheckSpec:
     case_seconds: float = 10.0
     public: bool = True
     quick_rule: Rule | None = None  # the rule under the quick budget (bars calibrated for it)
+    # compares the parameters after the first training steps from the judge's start with the
+    # reference's: the exercise's accuracy is credited only when such checks pass
+    trajectory: bool = False
+    site: str = field(default="", compare=False)  # "file:line" where the exercise file declared it
+
+    def __post_init__(self) -> None:
+        if not self.site:
+            self.site = declaration_site()
 
     @property
     def needs_reference(self) -> bool:
-        return self.rule.kind not in ("property", "source", "raises", "rerun", "accuracy")
+        return self.rule.needs_reference
 
     def _observe_for(self, c: Call, encoder: codec.Encoder) -> Observe:
         if c.quiet:
@@ -255,13 +301,26 @@ class CheckSpec:
         plan = CheckPlan(
             name=self.name, weight=self.weight, artifact=self.artifact, rule=rule, cases=planned,
             seed=seed, case_seconds=self.case_seconds, needs_reference=self.needs_reference,
+            trajectory=self.trajectory,
         )
         return plan, encoder.tensors
 
 
-def output(name: str, artifact: str, cases: CaseSource, weight: float = 1.0, **rule: Any) -> CheckSpec:
-    """Results equal the reference's (values, shapes, dtypes) on the same inputs."""
-    return CheckSpec(name, artifact, OutputRule(**rule), cases, weight)
+def declaration_site() -> str:
+    """'file:line' of the first caller outside the authoring package: where an exercise file
+    declared a check or a mistake (named by load-time errors)."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    frame = sys._getframe(1)
+    while frame is not None and os.path.dirname(os.path.abspath(frame.f_code.co_filename)) == here:
+        frame = frame.f_back
+    return f"{frame.f_code.co_filename}:{frame.f_lineno}" if frame is not None else ""
+
+
+def output(name: str, artifact: str, cases: CaseSource, weight: float = 1.0, trajectory: bool = False,
+           **rule: Any) -> CheckSpec:
+    """Results equal the reference's (values, shapes, dtypes) on the same inputs; with
+    `trajectory`, the results are a training run's parameters from the judge's start."""
+    return CheckSpec(name, artifact, OutputRule(**rule), cases, weight, trajectory=trajectory)
 
 
 def raises(name: str, artifact: str, cases: CaseSource, exceptions: list[str], weight: float = 1.0) -> CheckSpec:
@@ -330,11 +389,9 @@ def prop(name: str, artifact: str, cases: CaseSource, property: str, weight: flo
     """A named property of the student's results that needs no reference; with `grads_wrt`,
     the gradients of the result with respect to those arguments are observed too."""
     observe = Observe(grads=GradRequest(wrt_args=grads_wrt)) if grads_wrt else Observe()
-    rule = PropertyRule(name=property, params=params, retries=2 if property in TIMING_PROPERTIES else 0)
+    rule = PropertyRule(name=property, params=params)
     return CheckSpec(name, artifact, rule, cases, weight, observe=observe, case_seconds=case_seconds)
 
-
-TIMING_PROPERTIES = ("ratio_above",)  # measured with the clock: retried, and never gate other checks
 
 
 def source(name: str, artifact: str, cases: CaseSource, weight: float = 1.0, no_loops: bool = False,
@@ -355,16 +412,55 @@ def grad(name: str, artifact: str, cases: CaseSource, wrt_args: list[int], weigh
 
 @dataclass
 class Mistake:
-    """A realistic wrong answer: the exercise cell's code replaced by `code`.
+    """A realistic wrong answer: a cell of `code` after the exercise's cell, redefining what
+    the student wrote (as a student who redefines a function does).
 
-    `validate` proves that it loses the points of every check in `fails`, with a message
-    containing `says`.
+    `validate` proves that it loses every point of each check in `fails`, with a message
+    containing `says`. Exercise files declare mistakes with `mistake(...)`: the code is a real
+    Python file in the exercise's `mistakes/` folder, named by its docstring.
     """
 
     name: str
     code: str
     fails: list[str]
     says: str = ""
+    file: str = ""
+    site: str = field(default="", compare=False)
+
+
+MISTAKES_FOLDER = "mistakes"
+
+
+class MistakeFileError(ValueError):
+    """A mistake file is missing or has no docstring naming the mistake."""
+
+
+def mistake(file: str, fails: list[str], says: str = "") -> Mistake:
+    """The mistake in `mistakes/<file>.py` next to the calling exercise file: it must lose the
+    points of the checks `fails`, with a message containing `says`. Its docstring's first line
+    names it in reports."""
+    site = declaration_site()
+    folder = os.path.join(os.path.dirname(site.rpartition(":")[0]), MISTAKES_FOLDER)
+    path = os.path.join(folder, file if file.endswith(".py") else f"{file}.py")
+    try:
+        with open(path, encoding="utf-8") as handle:
+            code = handle.read()
+    except OSError:
+        raise MistakeFileError(f"{site}: no mistake file {path}") from None
+    name = _docstring_title(code)
+    if not name:
+        raise MistakeFileError(f"{path}: a mistake file starts with a docstring that names the mistake")
+    return Mistake(name, code, list(fails), says, path, site)
+
+
+def _docstring_title(code: str) -> str:
+    import ast
+
+    try:
+        doc = ast.get_docstring(ast.parse(code))
+    except SyntaxError:
+        return ""
+    return " ".join((doc or "").split("\n\n")[0].split()).rstrip(".") if doc else ""
 
 
 @dataclass
@@ -382,6 +478,11 @@ class Exercise:
     # {"calc_dC_analytic": "u2.3.q4"}, or this one): a mistake there is not counted again in
     # the checks of the other artifacts (see judge/proxies.py)
     uses: dict[str, str] = field(default_factory=dict)
+    site: str = field(default="", compare=False)  # "file:line" of the declaration
+
+    def __post_init__(self) -> None:
+        if not self.site:
+            self.site = declaration_site()
 
     def check(self, name: str) -> CheckSpec:
         for c in self.checks:

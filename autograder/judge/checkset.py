@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import abc
-import hashlib
 import os
 import threading
 from dataclasses import dataclass
@@ -13,13 +12,17 @@ import torch
 
 from autograder.checks.observed import Observed
 from autograder.checks.plan import CheckPlan
+from autograder.checks.registry import ENGINE, Registry
 from autograder.config.loader import DATA_ENV, Course
 from autograder.exercises.info import ExerciseInfo
 from autograder.exercises.data import DataMissing
-from autograder.exercises.loader import CHECKS_FILE, SpecError, load_exercises
+from autograder.exercises.loader import SpecError, UnitCode, load_release_code, load_unit, unit_digest
 from autograder.exercises.public import read_public
 from autograder.exercises.spec import Exercise, derive_seed
+from autograder.exercises.validation import check_points, validate_unit
 from autograder.judge.reference import Reference
+from autograder.probes.helpers import HelperModules
+from autograder.protocol.messages import ModuleSource
 
 
 @dataclass
@@ -28,6 +31,7 @@ class PreparedCheck:
     tensors: dict[str, torch.Tensor]
     expected: list[Observed] | None  # one per case; None when the rule needs no reference
     missing_data: str | None = None   # its inputs need a data set this machine lacks: not graded
+    registry: Registry = ENGINE       # the unit's properties, experiments and transforms
 
 
 def case_seed(plan: CheckPlan, index: int) -> int:
@@ -40,6 +44,11 @@ class CheckSet(abc.ABC):
     mode: str
     version: str
     exercises: list[ExerciseInfo]
+    code: UnitCode  # the unit's registry and its fixture modules (sent to every worker)
+
+    @property
+    def fixtures(self) -> list[ModuleSource]:
+        return self.code.fixtures
 
     def exercise(self, exercise_id: str) -> ExerciseInfo:
         for info in self.exercises:
@@ -51,26 +60,8 @@ class CheckSet(abc.ABC):
     def prepare(self, exercise_id: str, seed: int) -> list[PreparedCheck]: ...
 
 
-def _check_manual_parts(specs: list[Exercise], manual_points: dict[str, float], config: Path, unit: str,
-                        checks_file: Path) -> None:
-    """Points for the TA need a part that the TA is told to grade, and the reverse: otherwise
-    the report says "for the TA:" with nothing after it, or a manual part earns nothing."""
-    described = {spec.id: spec.manual for spec in specs}
-    for exercise_id, points in manual_points.items():
-        if exercise_id not in described:
-            raise SpecError(f"{config}: key units.{unit}.manual_points names \"{exercise_id}\", which is not an "
-                            f"exercise of {checks_file}")
-        if points and not described[exercise_id]:
-            raise SpecError(f"{config}: key units.{unit}.manual_points gives \"{exercise_id}\" {points:g} points, but "
-                            f"{checks_file} names no part for the TA to grade (set manual=... on the exercise)")
-    for exercise_id, manual in described.items():
-        if manual and not manual_points.get(exercise_id):
-            raise SpecError(f"{config}: key units.{unit}.manual_points has no points for \"{exercise_id}\", whose "
-                            f"part for the TA ({manual}) {checks_file} names")
-
-
 class HiddenCheckSet(CheckSet):
-    """Checks from `solutions/<unit>/checks.py`, expectations from the live reference."""
+    """Checks from `solutions/<unit>/exercises/`, expectations from the live reference."""
 
     mode = "hidden"
 
@@ -80,17 +71,17 @@ class HiddenCheckSet(CheckSet):
         self.folder = folder
         # the reference notebook runs in this process and finds the data sets where the worker does
         os.environ.setdefault(DATA_ENV, str(course.data_dir))
-        self.specs: list[Exercise] = load_exercises(folder / CHECKS_FILE)
         unit_config = course.config.units.get(unit)
         if unit_config is None:
             raise SpecError(f"{course.root / 'grader.toml'}: no [units.{unit}] table")
+        self.code = load_unit(folder, unit)
+        self.specs: list[Exercise] = self.code.exercises
         self.title = unit_config.title
-        _check_manual_parts(self.specs, unit_config.manual_points, course.root / "grader.toml", unit,
-                            folder / CHECKS_FILE)
+        check_points(self.specs, unit_config.points, unit_config.manual_points, course.root / "grader.toml", unit,
+                     folder)
+        validate_unit(self.specs, self.code.registry, HelperModules(self.code.fixture_package))
         self.exercises = []
         for spec in self.specs:
-            if spec.id not in unit_config.points:
-                raise SpecError(f"{course.root / 'grader.toml'}: key units.{unit}.points has no entry \"{spec.id}\"")
             self.exercises.append(ExerciseInfo(
                 id=spec.id, title=spec.title, artifacts=spec.artifacts, points=unit_config.points[spec.id],
                 manual=spec.manual, manual_points=unit_config.manual_points.get(spec.id, 0.0),
@@ -98,8 +89,9 @@ class HiddenCheckSet(CheckSet):
             ))
         notebook = folder / f"{unit}.ipynb"
         self.notebook = notebook
-        self.reference = Reference(notebook, {s.id: s.artifacts for s in self.specs}, threads)
-        self.version = _digest(folder / CHECKS_FILE, notebook)
+        self.reference = Reference(notebook, {s.id: s.artifacts for s in self.specs}, threads,
+                                   helpers=HelperModules(self.code.fixture_package))
+        self.version = unit_digest(folder)
         self._prepared: dict[tuple[str, int, bool], list[PreparedCheck]] = {}
         self._lock = threading.Lock()
 
@@ -127,7 +119,7 @@ class HiddenCheckSet(CheckSet):
             except DataMissing as exc:  # this check only: the exercise's other checks still run
                 plan = CheckPlan(name=check.name, weight=check.weight, artifact=check.artifact, rule=check.rule,
                                  cases=[], seed=check_seed, needs_reference=False)
-                prepared.append(PreparedCheck(plan, {}, None, missing_data=str(exc)))
+                prepared.append(PreparedCheck(plan, {}, None, missing_data=str(exc), registry=self.code.registry))
                 continue
             expected = None
             if check.needs_reference:
@@ -135,7 +127,7 @@ class HiddenCheckSet(CheckSet):
                     self.reference.observe(c.steps, case_seed(plan, i), tensors, key_prefix=f"{prefix}out{i}/")
                     for i, c in enumerate(plan.cases)
                 ]
-            prepared.append(PreparedCheck(plan, tensors, expected))
+            prepared.append(PreparedCheck(plan, tensors, expected, registry=self.code.registry))
         return prepared
 
 
@@ -152,6 +144,7 @@ class PublicCheckSet(CheckSet):
         self.version = data.version
         self._data = data
         self._tensors = tensors
+        self.code = load_release_code(folder, data.unit)
         self.exercises = [ExerciseInfo(**e.model_dump(exclude={"checks"})) for e in data.exercises]
 
     def prepare(self, exercise_id: str, seed: int) -> list[PreparedCheck]:
@@ -161,12 +154,5 @@ class PublicCheckSet(CheckSet):
             expected = None
             if check.expected is not None:
                 expected = [Observed(outcomes, self._tensors) for outcomes in check.expected]
-            prepared.append(PreparedCheck(check.plan, self._tensors, expected))
+            prepared.append(PreparedCheck(check.plan, self._tensors, expected, registry=self.code.registry))
         return prepared
-
-
-def _digest(*paths: Path) -> str:
-    h = hashlib.sha256()
-    for path in paths:
-        h.update(path.read_bytes() if path.is_file() else b"")
-    return h.hexdigest()[:16]

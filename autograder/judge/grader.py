@@ -5,23 +5,24 @@ from __future__ import annotations
 import os
 import re
 import time
+import traceback
 from dataclasses import dataclass
 from pathlib import Path
 
-from autograder.checks import CaseContext, ReferenceFailed, evaluate
+from autograder.checks import CaseContext, ReferenceFailed, Verdict, evaluate
 from autograder.checks.observed import Observed
 from autograder.protocol.messages import Step
 from autograder.protocol.values import TensorV
 from autograder.config.models import Limits
 from autograder.exercises.data import DataMissing
 from autograder.exercises.info import ExerciseInfo
-from autograder.exercises.spec import TIMING_PROPERTIES
 from autograder.judge.checkset import CheckSet, PreparedCheck, case_seed
 from autograder.judge.proxies import ProxyServer
 from autograder.judge.reference import ReferenceBroken
 from autograder.judge.session import WorkerSession
 from autograder.notebook.plan import CellInfo, ExerciseCells, analyse, locate
 from autograder.notebook.reading import NotebookError, code_cells, read_notebook
+from autograder.notebook.units import foreign_unit
 from autograder.report.models import CheckResult, Environment, ExerciseResult, NotebookResult
 from autograder.sandbox.base import Sandbox, Worker
 
@@ -58,6 +59,11 @@ def grade_notebook(checkset: CheckSet, notebook: Path, sandbox: Sandbox, options
             f"{notebook}: its code cells hold {code_bytes // 1024} KiB, over the {options.limits.code_kib} KiB "
             "limit; remove pasted data or long generated code and submit again"), started, options.pending)
 
+    # issue 11: the notebook's own exercise ids tell its unit (notebook/units.py), not a shared name
+    foreign = foreign_unit(cells, checkset.unit)
+    if exercises and foreign is not None:
+        result.other_unit = foreign.unit
+        return _not_gradable(result, exercises, foreign.message(notebook, checkset.unit), started, options.pending)
     located = {e.id: locate(cells, e.id, e.artifacts) for e in exercises}
     if exercises and not any(any(d is not None for d in loc.definitions.values()) or loc.tagged
                              for loc in located.values()):
@@ -65,7 +71,8 @@ def grade_notebook(checkset: CheckSet, notebook: Path, sandbox: Sandbox, options
                              options.pending)
     needed = sorted(set().union(*(loc.needed for loc in located.values())))
     deadline = started + options.limits.notebook_seconds
-    session = WorkerSession(sandbox, options.limits, [cells[i] for i in needed], deadline, options.pending)
+    session = WorkerSession(sandbox, options.limits, [cells[i] for i in needed], deadline, options.pending,
+                            modules=checkset.fixtures)
     try:
         for info in exercises:
             earlier = {e.id: e for e in result.exercises}
@@ -106,41 +113,39 @@ def _grade_exercise(info: ExerciseInfo, located: ExerciseCells, cells: list[Cell
     except (ReferenceBroken, ReferenceFailed) as exc:
         result.status = "not_graded"
         result.summary = INTERNAL_ERROR
-        result.notes.append(f"internal: {exc}")
+        result.internal.append(str(exc))
         return result
     except (DataMissing, FileNotFoundError) as exc:  # the grading machine lacks a data set: the TA's to fix
         result.status = "not_graded"
         result.summary = "not graded: a data set the checks need is missing on the grading machine; the TA will grade it again"
-        result.notes.append(f"internal: {exc}")
+        result.internal.append(str(exc))
         return result
-    except Exception as exc:  # noqa: BLE001 - a defect in the checks must not cost the other exercises
+    except Exception:  # noqa: BLE001 - a defect in the checks must not cost the other exercises
         result.status = "not_graded"
         result.summary = INTERNAL_ERROR
-        result.notes.append(f"internal: the checks could not be prepared ({type(exc).__name__}: {exc})")
+        result.internal.append("the checks could not be prepared: " + traceback.format_exc(limit=8))
         return result
     total_weight = sum(p.plan.weight for p in prepared) or 1.0
     clock = ExerciseClock(min(deadline, time.monotonic() + options.limits.exercise_seconds), deadline)
-    stop_reason: str | None = None
+    stopped: Verdict | None = None
     for check in prepared:
         max_points = info.points * check.plan.weight / total_weight
-        message = stop_reason
-        if message is None:
-            message, stop, incident = _run_check(check, session, clock, info.group)
-            if stop:
-                stop_reason = message
-            if incident and incident not in result.incidents:
-                result.incidents.append(incident)
-        earned = max_points if message is None else max_points * getattr(message, "fraction", 0.0)
-        result.checks.append(CheckResult(
-            name=check.plan.name, kind=check.plan.rule.kind, weight=check.plan.weight,
-            points=round(earned, 4), max_points=round(max_points, 4),
-            passed=message is None, message=message or "",
-        ))
-    if stop_reason is None:
+        verdict = stopped
+        if verdict is None:
+            run = _run_check(check, session, clock, info.group)
+            verdict = run.verdict
+            if run.stop:
+                stopped = verdict
+            if run.incident and run.incident not in result.incidents:
+                result.incidents.append(run.incident)
+            if run.internal:
+                result.internal.append(f"{check.plan.name}: {run.internal}")
+        result.checks.append(_check_result(check, verdict, max_points))
+    if stopped is None:
         _credit_despite_dependencies(info, result, prepared, session, clock, checkset, earlier or {})
     _withhold_secondary_credit(result, prepared)
-    earned = sum(c.weight * (1.0 if c.passed else c.points / c.max_points if c.max_points else 0.0)
-                 for c in result.checks)
+    _credit_accuracy_only_with_trajectory(result, prepared)
+    earned = sum(c.weight * (c.points / c.max_points if c.max_points else 0.0) for c in result.checks)
     result.points = round(info.points * earned / total_weight, 4)
     numbers = {cells[i].cell.number for i in located.needed}
     result.notes += [p.text for p in session.problems_in(numbers)]
@@ -161,7 +166,7 @@ def _credit_despite_dependencies(info: ExerciseInfo, result: ExerciseResult, pre
               if (owner == info.id and name in own_wrong)
               or (owner in earlier and earlier[owner].status in ("failed", "partial"))}
     failed = [(check, row) for check, row in zip(prepared, result.checks)
-              if not row.passed and not is_secondary(check.plan.rule) and check.plan.rule.kind not in READS_CONSTANTS
+              if row.status == "failed" and not check.plan.rule.is_secondary() and not check.plan.rule.reads_constants
               and check.plan.artifact not in broken]  # never stand in for the function under check
     if not broken or not failed:
         return
@@ -178,11 +183,11 @@ def _credit_despite_dependencies(info: ExerciseInfo, result: ExerciseResult, pre
     regraded = []
     for check, row in failed:
         calls_before = proxy.calls
-        message, _stop, _incident = _run_check(check, session, clock, f"{info.id}~proxied", proxy)
+        run = _run_check(check, session, clock, f"{info.id}~proxied", proxy)
         if proxy.calls == calls_before:
             continue  # the checked code does not use the earlier artifact: nothing to say
-        if message is None:
-            row.passed, row.points = True, row.max_points
+        if run.verdict.passed:
+            row.passed, row.status, row.points = True, "passed", row.max_points
             row.message = (f"passed when graded again with the course's {names} in place of yours "
                            f"(yours lost points in {owners}, and is not counted twice)")
             regraded.append(row.name)
@@ -193,38 +198,51 @@ def _credit_despite_dependencies(info: ExerciseInfo, result: ExerciseResult, pre
                             f"for yours: the mistake in {owners} is counted once, there")
 
 
-READS_CONSTANTS = ("answer", "rerun")  # checks of answer constants: no code that could call an artifact
+def _check_result(check: PreparedCheck, verdict: Verdict, max_points: float) -> CheckResult:
+    return CheckResult(
+        name=check.plan.name, kind=check.plan.rule.kind, weight=check.plan.weight,
+        points=round(max_points * verdict.fraction, 4), max_points=round(max_points, 4),
+        passed=verdict.passed, status=verdict.status, message=verdict.message,
+    )
 
 
-# checks of how a function behaves besides its results: `return X` is fast, loop-free and
-# leaves its input alone; a constant is reproducible; a function that always raises passes
-# every "raises" check
-SECONDARY_KINDS = ("perf", "source", "memory", "raises")
-SECONDARY_PROPERTIES = ("results_equal", "results_differ")
-
-
-def is_secondary(rule) -> bool:
-    return rule.kind in SECONDARY_KINDS or (rule.kind == "property" and rule.name in SECONDARY_PROPERTIES)
-
-
-def _gates(rule) -> bool:
-    """Whether a failure of this check withholds secondary credit: not a timing measurement,
-    whose noise would otherwise cost twice."""
-    return not is_secondary(rule) and not (rule.kind == "property" and rule.name in TIMING_PROPERTIES)
-
+# Secondary checks (a rule kind's `secondary`) test how a function behaves besides its
+# results: `return X` is fast, loop-free and leaves its input alone; a constant is
+# reproducible; a function that always raises passes every "raises" check.
 
 def _withhold_secondary_credit(result: ExerciseResult, prepared: list[PreparedCheck]) -> None:
     """A secondary check of an artifact earns its points only when every other check of
     that artifact (its values, gradients, properties) passed as well."""
     plans = [check.plan for check in prepared]
     for check, plan in zip(result.checks, plans):
-        if not is_secondary(plan.rule) or not check.passed:
+        if not plan.rule.is_secondary() or not check.passed:
             continue
         wrong = [c for c, p in zip(result.checks, plans)
-                 if p.artifact == plan.artifact and _gates(p.rule) and not c.passed]
+                 if p.artifact == plan.artifact and p.rule.gates_secondary() and not c.passed]
         if wrong:
-            check.passed, check.points = False, 0.0
-            check.message = f"{plan.artifact}: not credited until its {wrong[0].name!r} check passes"
+            _withhold(check, f"{plan.artifact}: not credited until its {wrong[0].name!r} check passes")
+
+
+def _credit_accuracy_only_with_trajectory(result: ExerciseResult, prepared: list[PreparedCheck]) -> None:
+    """Accuracy earns points only when the same exercise's trajectory checks (the parameters
+    after the first steps from the judge's start, compared with the reference's) pass: weights
+    trained elsewhere and pasted into the notebook have no training loop to show."""
+    plans = [check.plan for check in prepared]
+    trajectories = [(c, p) for c, p in zip(result.checks, plans) if p.trajectory]
+    if not trajectories:
+        return
+    wrong = [c for c, _ in trajectories if not c.passed]
+    if not wrong:
+        return
+    for check, plan in zip(result.checks, plans):
+        if plan.rule.kind == "accuracy" and check.points > 0:
+            _withhold(check, f"{plan.artifact}: accuracy is not credited until its {wrong[0].name!r} check passes "
+                             "(the grader must see your training loop train the model)")
+
+
+def _withhold(check: CheckResult, message: str) -> None:
+    check.passed, check.status, check.points = False, "failed", 0.0
+    check.message = message
 
 
 class ExerciseClock:
@@ -241,21 +259,29 @@ class ExerciseClock:
         self.deadline += seconds
 
 
+@dataclass
+class CheckRun:
+    verdict: Verdict
+    stop: bool = False            # the exercise's other checks are not run (its time is up, the worker lost)
+    incident: str | None = None   # for the TA: a limit the case hit, a crash
+    internal: str | None = None   # for the TA: why the grader could not run the check (a traceback)
+
+
 def _run_check(check: PreparedCheck, session: WorkerSession, clock: ExerciseClock,
-               group: str, proxy: ProxyServer | None = None) -> tuple[str | None, bool, str | None]:
-    """(message or None when every case passed, whether the exercise should stop here,
-    an incident for the TA: a limit the case hit or a crash)."""
+               group: str, proxy: ProxyServer | None = None) -> CheckRun:
+    """Run every case of a check until one does not pass."""
     plan = check.plan
     if check.missing_data is not None:
-        return DATA_MISSING, False, f"internal: {check.missing_data}"
+        return CheckRun(Verdict.not_graded(DATA_MISSING), internal=check.missing_data)
+    verdict = Verdict.pass_()
     for index, case in enumerate(plan.cases):
         remaining = clock.remaining()
         if remaining <= 0:
             message = "not checked: the time limit for this exercise was reached"
-            return message, True, message
+            return CheckRun(Verdict.fail(message), stop=True, incident=message)
         timeout = min(plan.case_seconds, remaining)
         expected = check.expected[index] if check.expected is not None else None
-        for attempt in range(1 + getattr(plan.rule, "retries", 0)):
+        for attempt in range(1 + plan.rule.retries()):
             started = time.monotonic()
             actual = session.run_case(case.steps, check.tensors, case_seed(plan, index), timeout, group, proxy)
             startup = session.take_startup_seconds()
@@ -263,19 +289,23 @@ def _run_check(check: PreparedCheck, session: WorkerSession, clock: ExerciseCloc
             if attempt:  # a measurement taken again because the machine was busy is the grader's choice
                 clock.forgive(max(0.0, time.monotonic() - started - startup))
             if _data_missing_where_it_ran(case.steps, actual):
-                return DATA_MISSING, False, None
+                return CheckRun(Verdict.not_graded(DATA_MISSING))
+            if actual.not_graded:
+                return CheckRun(Verdict.not_graded(actual.failure or "not graded"), stop=True)
             context = CaseContext(plan.artifact, case.label, expected, actual, timeout,
                                   tuple(case.step_labels), _arguments(case.steps[0], check.tensors),
-                                  check.tensors.get(case.held) if case.held else None)
+                                  check.tensors.get(case.held) if case.held else None, check.registry)
             try:
-                message = evaluate(plan.rule, context)
+                verdict = evaluate(plan.rule, context)
             except ReferenceFailed:
-                return INTERNAL_ERROR, False, "internal: the reference failed"
-            if not message or actual.failure or actual.first_error() or clock.remaining() <= 0:
+                return CheckRun(Verdict.internal_error(INTERNAL_ERROR), internal="the reference failed on this case")
+            except Exception:  # noqa: BLE001 - a defect in the checks costs this check only
+                return CheckRun(Verdict.internal_error(INTERNAL_ERROR), internal=traceback.format_exc(limit=8))
+            if verdict.passed or actual.failure or actual.first_error() or clock.remaining() <= 0:
                 break  # only a measurement that ran, and was slow, is worth taking again
-        if message:
-            return message, _ends_exercise(actual), _incident(actual)
-    return None, False, None
+        if not verdict.passed:
+            return CheckRun(verdict, stop=_ends_exercise(actual), incident=_incident(actual))
+    return CheckRun(verdict)
 
 
 DATA_MISSING = ("not graded: the data set this check reads (Fashion-MNIST) is not on this machine; set "
@@ -336,7 +366,7 @@ def _summarise(result: ExerciseResult) -> None:
         return
     result.status = "failed" if len(failed) == len(result.checks) else "partial"
     result.summary = failed[0].message
-    if any(c.message.startswith("not graded") for c in failed):
+    if any(c.status == "not_graded" for c in failed):
         result.status = "not_graded"
 
 

@@ -21,7 +21,8 @@ from autograder.judge.proxies import ProxyServer
 from autograder.notebook.plan import analyse, locate
 from autograder.notebook.reading import code_cells, read_notebook
 from autograder.probes.errors import describe_exception
-from autograder.probes.run import CALLABLE_NAMESPACE, Prober
+from autograder.probes.helpers import HelperModules
+from autograder.probes.run import Prober
 from autograder.protocol.messages import Step
 from autograder.worker.server import fresh_namespace
 
@@ -31,10 +32,12 @@ class ReferenceBroken(Exception):
 
 
 class Reference:
-    def __init__(self, notebook: Path, artifacts_by_exercise: dict[str, list[str]], threads: int = 1):
+    def __init__(self, notebook: Path, artifacts_by_exercise: dict[str, list[str]], threads: int = 1,
+                 helpers: HelperModules | None = None):
         self.notebook = notebook
         self.artifacts_by_exercise = artifacts_by_exercise
         self.threads = threads
+        self.helpers = helpers or HelperModules()
         self._prober: Prober | None = None
         self._scratch_dir: str | None = None
         self._lock = threading.RLock()  # batch grading prepares checks from several threads
@@ -42,7 +45,7 @@ class Reference:
     def prober(self) -> Prober:
         with self._lock:
             if self._prober is None:
-                self._prober = Prober(self._run_notebook(), callables={**CALLABLE_NAMESPACE, "scratch_dir": self._scratch})
+                self._prober = Prober(self._run_notebook(), helpers=self.helpers, scratch=self._scratch())
             return self._prober
 
     def _scratch(self) -> str:

@@ -21,13 +21,16 @@ from autograder.protocol import codec, framing
 from autograder.protocol import values as V
 from autograder.judge.proxies import ProxyServer
 from autograder.protocol.messages import (
-    CaseDone, CaseFailed, CellDone, ErrorInfo, ProxyCall, Ready, RunCase, RunCell, Step,
+from autograder.probes.helpers import WORKER_PACKAGE
+    CaseDone, CaseFailed, CellDone, ErrorInfo, LoadModules, ModuleSource, ModulesLoaded, ProxyCall, Ready, RunCase,
+    RunCell, Step,
 )
 from autograder.sandbox.base import Sandbox, SandboxError, Worker
 
 GRACE_SECONDS = 5.0
 STARTUP_ATTEMPTS = 3
 
+STARTUP_SECONDS = 30.0  # installing the checks' helper modules
 
 @dataclass
 class CellProblem:
@@ -45,9 +48,10 @@ class SessionOver(Exception):
 
 class WorkerSession:
     def __init__(self, sandbox: Sandbox, limits: Limits, cells: list[CellInfo], deadline: float,
-                 pending: Worker | None = None):
+                 pending: Worker | None = None, modules: list[ModuleSource] | None = None):
         self.sandbox = sandbox
         self.limits = limits
+        self.modules = modules or []  # the checks' helper modules, installed in every worker started
         self.cells = cells
         self.deadline = deadline
         self.problems: dict[int, CellProblem] = {}   # by cell number
@@ -68,7 +72,7 @@ class WorkerSession:
         try:
             worker = self._ensure_worker()
         except SessionOver as exc:
-            return Observed([], failure=str(exc), fatal=True)
+            return Observed([], failure=str(exc), fatal=True, not_graded=True)
         finally:
             self._startup_seconds += time.monotonic() - started
         timeout = max(min(timeout, self.deadline - time.monotonic()), 0.5)
@@ -162,6 +166,8 @@ class WorkerSession:
                 return  # the worker is gone; the caller's loop restarts without this cell
 
     def _spawn_ready(self) -> Worker:
+        if not self._load_modules():
+            return
         """A started worker. Start-up can fail for reasons outside the notebook (a machine
         short of memory while a neighbour's memory bomb is killed): no student code has run
         yet, so it is tried again before the session gives up."""
@@ -184,6 +190,26 @@ class WorkerSession:
         if info.syntax_error:
             self._note(info, f"has a syntax error at line {info.syntax_line}: {info.syntax_error}")
             return True
+    def _load_modules(self) -> bool:
+        """Install the checks' helpers in the new worker; False when the worker is gone."""
+        if not self.modules:
+            return True
+        nonce = secrets.token_hex(8)
+        try:
+            self._worker.send(LoadModules(package=WORKER_PACKAGE, modules=self.modules, nonce=nonce))
+            reply, _ = self._worker.receive(time.monotonic() + STARTUP_SECONDS)
+            _check_nonce(reply, nonce)
+        except (framing.Timeout, framing.PeerClosed, framing.ProtocolError):
+            self._retire(kill=True)
+            return False
+        if isinstance(reply, ModulesLoaded) and reply.error is not None:
+            # a defect in the course's helpers, not the student's: nothing can be checked
+            self._over = (f"not graded: the checks' helper modules could not be loaded ({reply.error.type}: "
+                          f"{reply.error.message}); please tell your TA")
+            self._retire(kill=True)
+            return False
+        return True
+
         worker = self._worker
         timeout = max(min(self.limits.cell_seconds, self.deadline - time.monotonic()), 0.5)
         nonce = secrets.token_hex(8)
@@ -242,7 +268,7 @@ def _payload(steps: list[Step], tensors: dict[str, torch.Tensor]) -> bytes:
     """Only the tensors these steps refer to."""
     keys: set[str] = set()
     for step in steps:
-        for value in [*step.args, *step.kwargs.values()]:
+        for value in [*step.args, *step.kwargs.values(), *([step.make] if step.make is not None else [])]:
             _collect_keys(value, keys)
         if step.observe.grads and step.observe.grads.upstream is not None:
             _collect_keys(step.observe.grads.upstream, keys)
@@ -265,3 +291,6 @@ def _collect_keys(value: V.Value, keys: set[str]) -> None:
 def _check_nonce(reply, nonce: str) -> None:
     if getattr(reply, "nonce", None) != nonce:
         raise framing.ProtocolError("a reply to a request the grader did not send")
+    elif isinstance(value, V.HelperV):
+        for item in [*value.args, *value.kwargs.values()]:
+            _collect_keys(item, keys)

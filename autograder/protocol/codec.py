@@ -11,7 +11,7 @@ from __future__ import annotations
 from builtins import bool, dict, getattr, int, isinstance, list, str, tuple, zip  # noqa: A004
 import builtins
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 import torch
@@ -259,16 +259,16 @@ class Decoder:
     """Rebuilds objects from `Value`s.
 
     The worker decodes the judge's trusted messages into live objects (`trusted=True`:
-    generators, callables, strided views, tensors placed on their device). The judge
+    generators, the checks' named helpers, strided views, tensors placed on their device). The judge
     decodes untrusted worker messages into inert data (`TensorData`, `Opaque`, `Handle`).
     """
 
     def __init__(self, tensors: dict[str, torch.Tensor], *, trusted: bool,
-                 handles: dict[str, Any] | None = None, namespace: dict[str, Any] | None = None):
+                 handles: dict[str, Any] | None = None, helpers: Callable[[str, str], Any] | None = None):
         self.tensors = tensors
         self.trusted = trusted
         self.handles = handles
-        self.namespace = namespace or {}
+        self.helpers = helpers  # (module, name) -> the checks' helper of that name (trusted side only)
 
     def decode(self, v: V.Value) -> Any:
         match v:
@@ -297,9 +297,11 @@ class Decoder:
                 return self._tensor(v)
             case V.GeneratorV() if self.trusted:
                 return _Generator().manual_seed(v.seed)
-            case V.CallableV() if self.trusted:
-                code = compile(v.source, f"<check input {v.label}>", "eval")
-                return eval(code, dict(self.namespace))  # noqa: S307 - authored by the judge
+            case V.HelperV() if self.trusted and self.helpers is not None:
+                found = self.helpers(v.module, v.name)
+                if not v.call:
+                    return found
+                return found(*[self.decode(x) for x in v.args], **{k: self.decode(x) for k, x in v.kwargs.items()})
             case V.HandleV():
                 if self.trusted and self.handles is not None:
                     if v.name not in self.handles:

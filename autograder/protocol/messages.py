@@ -1,7 +1,8 @@
 """The judge/worker conversation: one request, one reply, each a pydantic model.
 
-Judge -> worker: `RunCell`, `RunCase`, `Bye`.
-Worker -> judge: `Ready` once at start, then `CellDone`, `CaseDone` or `CaseFailed` per request.
+Judge -> worker: `LoadModules` once after start, then `RunCell`, `RunCase`, `Bye`.
+Worker -> judge: `Ready` once at start, `ModulesLoaded`, then `CellDone`, `CaseDone` or
+`CaseFailed` per request.
 During a case that names `proxies`, the worker may also send `ProxyCall`s, each answered by
 a `ProxyReply` before the case's own reply (see judge/proxies.py).
 """
@@ -72,8 +73,8 @@ class Step(_M):
     kwargs: dict[str, Value] = Field(default_factory=dict)
     keep_as: str | None = Field(default=None, max_length=64)
     observe: Observe = Field(default_factory=Observe)
-    # a callable the judge wrote (a CallableV), called instead of `target`: how a check
-    # builds what it hands to the student's code (a model with a seeded start, a loader)
+    # a helper of the checks (a HelperV), called instead of `target`: how a check builds
+    # what it hands to the student's code (a model with a seeded start, a loader)
     make: Value | None = None
 
 
@@ -119,6 +120,26 @@ class StepOutcome(_M):
 
 # --- requests -----------------------------------------------------------------------
 
+class ModuleSource(_M):
+    """One of the checks' helper modules: its name in the helper package, the file it was
+    read from (for tracebacks and coverage) and its text."""
+
+    name: str = Field(max_length=100, pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")
+    filename: str = Field(max_length=1000)
+    source: str = Field(max_length=1_000_000)
+
+
+class LoadModules(_M):
+    """The checks' worker-side helpers (models, loaders, recording layers the checks build
+    where the student's code runs), installed as the package `package` before any cell runs.
+    They are the course's public code, never the reference's."""
+
+    kind: Literal["load_modules"] = "load_modules"
+    package: str = Field(max_length=100)
+    modules: list[ModuleSource] = Field(max_length=200)
+    nonce: Nonce = ""
+
+
 class RunCell(_M):
     kind: Literal["run_cell"] = "run_cell"
     index: int
@@ -156,7 +177,7 @@ class Bye(_M):
     kind: Literal["bye"] = "bye"
 
 
-Request = Annotated[Union[RunCell, RunCase, ProxyReply, Bye], Field(discriminator="kind")]
+Request = Annotated[Union[LoadModules, RunCell, RunCase, ProxyReply, Bye], Field(discriminator="kind")]
 
 
 # --- replies ------------------------------------------------------------------------
@@ -168,6 +189,12 @@ class Ready(_M):
     cuda: bool = False
     device_name: str = Field(default="cpu", max_length=200)
     precision: str = Field(default="", max_length=200)  # float settings checks ran under (TF32, cuDNN)
+
+
+class ModulesLoaded(_M):
+    kind: Literal["modules_loaded"] = "modules_loaded"
+    error: ErrorInfo | None = None  # a helper module that could not be imported (the checks' defect)
+    nonce: Nonce = ""
 
 
 class CellDone(_M):
@@ -206,4 +233,4 @@ class ProxyCall(_M):
     nonce: Nonce = ""
 
 
-Reply = Annotated[Union[Ready, CellDone, CaseDone, CaseFailed, ProxyCall], Field(discriminator="kind")]
+Reply = Annotated[Union[Ready, ModulesLoaded, CellDone, CaseDone, CaseFailed, ProxyCall], Field(discriminator="kind")]

@@ -114,11 +114,19 @@ class GeneratorV(_V):
     seed: int
 
 
-class CallableV(_V):
-    """A function given as trusted source text, e.g. a lambda (judge to worker only)."""
+class HelperV(_V):
+    """A function or class of the checks' own helper modules, found by name where it is
+    decoded (judge to worker only): `module` names one of the unit's fixture modules
+    ("blocks") or an engine module ("autograder.fixtures.fashion"), `name` something in it.
+    With `call`, the value is what it returns for `args` and `kwargs` (built where the
+    checked code runs: a model, a loader, a function with constants in it)."""
 
-    t: Literal["callable"] = "callable"
-    source: str = Field(max_length=10_000)
+    t: Literal["helper"] = "helper"
+    module: str = Field(max_length=200)
+    name: str = Field(max_length=100)
+    call: bool = False
+    args: list["Value"] = Field(default_factory=list, max_length=64)
+    kwargs: dict[str, "Value"] = Field(default_factory=dict)
     label: str = Field(default="", max_length=200)
 
 
@@ -141,12 +149,12 @@ class OpaqueV(_V):
 Value = Annotated[
     Union[
         NoneV, BoolV, IntV, FloatV, ComplexV, StrV, ListV, TupleV, DictV,
-        TensorV, DtypeV, GeneratorV, CallableV, HandleV, OpaqueV,
+        TensorV, DtypeV, GeneratorV, HelperV, HandleV, OpaqueV,
     ],
     Field(discriminator="t"),
 ]
 
-for _model in (ListV, TupleV, DictV):
+for _model in (ListV, TupleV, DictV, HelperV):
     _model.model_rebuild()
 
 

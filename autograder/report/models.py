@@ -7,6 +7,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 ExerciseStatus = Literal["passed", "partial", "failed", "not_found", "not_graded"]
+CheckStatus = Literal["passed", "failed", "not_graded", "internal_error"]
 NotebookStatus = Literal["graded", "partial-failure", "not-gradable"]
 
 
@@ -21,6 +22,9 @@ class CheckResult(_R):
     points: float
     max_points: float
     passed: bool
+    # failed: the student's code lost the points; not_graded: this machine could not grade it
+    # (a data set missing, the notebook's limits reached); internal_error: a defect in the checks
+    status: CheckStatus = "passed"
     message: str = ""
 
 
@@ -37,6 +41,7 @@ class ExerciseResult(_R):
     notes: list[str] = Field(default_factory=list)
     cell_index: int | None = None  # notebook position of the cell that defines the exercise
     incidents: list[str] = Field(default_factory=list)  # limits hit, crashes: for the TA's attention
+    internal: list[str] = Field(default_factory=list)  # for the TA only: why the grader could not run a check
     seconds: float = 0.0
 
 

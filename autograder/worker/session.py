@@ -6,8 +6,9 @@ started, and whatever a check does to the process stays in the child. A child th
 crashes or hangs is replaced for the next case without running the cells again. Cases
 name a group: one child serves a group, so an exercise that must not share state with
 others gets a group (and a fork) of its own. Requests and replies pass through this process, which
-enforces each case's time limit on the child. Where forking is unsafe (a cell has
-initialised CUDA), checks run in this process instead.
+enforces each case's time limit on the child. Where forking is unsafe or impossible (a cell
+has initialised CUDA; Windows has no fork; macOS crashes forking after torch loaded
+Accelerate/OpenMP; the portable sandbox asks for none), checks run in this process instead.
 """
 
 from __future__ import annotations
@@ -24,12 +25,13 @@ import time
 import torch
 from pydantic import TypeAdapter
 
+from autograder.probes import helpers
 from autograder.probes.errors import describe_exception
 from autograder.probes.run import Prober, leave_if_forked, time_limit
 from autograder.sandbox.process import descendants
 from autograder.protocol import codec, framing
 from autograder.protocol.messages import (
-    Bye, CaseDone, CaseFailed, CellDone, ErrorInfo, ProxyReply, Request, RunCase, RunCell,
+    Bye, CaseDone, CaseFailed, CellDone, ErrorInfo, LoadModules, ModulesLoaded, ProxyReply, Request, RunCase, RunCell,
 )
 from autograder.worker import proxies
 from autograder.worker.server import fresh_namespace
@@ -38,7 +40,9 @@ _REQUEST = TypeAdapter(Request)
 CHILD_GRACE_SECONDS = 2.0
 
 
-def serve(reader: framing.FrameReader, channel_out: int) -> None:
+def serve(reader: framing.FrameReader, channel_out: int, forking: bool = True) -> None:
+    """Answer requests until Bye or the channel closes; `forking=False` runs every case in
+    this process (the portable sandbox)."""
     namespace = fresh_namespace()
     owner = os.getpid()
     checker: Checker | None = None
@@ -48,11 +52,15 @@ def serve(reader: framing.FrameReader, channel_out: int) -> None:
             break
         if isinstance(request, ProxyReply):
             continue  # an answer to a call that gave up waiting: nobody wants it now
-        if isinstance(request, RunCell):
+        if isinstance(request, LoadModules):
+            if checker is not None:
+                checker = checker.stop()
+            frame = framing.encode_frame(load_modules(request))
+        elif isinstance(request, RunCell):
             if checker is not None:
                 checker = checker.stop()
             frame = framing.encode_frame(run_cell(namespace, request, owner))
-        elif can_fork():
+        elif forking and can_fork():
             if checker is None or checker.group != request.group or not checker.usable:
                 if checker is not None:
                     checker.stop()
@@ -74,9 +82,21 @@ def serve(reader: framing.FrameReader, channel_out: int) -> None:
         checker.stop()
 
 
+FORK_SAFE = hasattr(os, "fork") and sys.platform != "darwin"
+
+
 def can_fork() -> bool:
     """Forking a process that initialised CUDA leaves the child unable to use it."""
-    return not torch.cuda.is_initialized()
+    return FORK_SAFE and not torch.cuda.is_initialized()
+
+
+def load_modules(request: LoadModules) -> ModulesLoaded:
+    """Install the checks' helper modules (before any cell: checking processes inherit them)."""
+    try:
+        helpers.install(request.package, request.modules)
+    except BaseException as exc:  # noqa: BLE001 - the course's code may raise anything; the judge reports it
+        return ModulesLoaded(error=describe_exception(exc), nonce=request.nonce)
+    return ModulesLoaded(nonce=request.nonce)
 
 
 def run_cell(namespace: dict, request: RunCell, owner: int) -> CellDone:
@@ -123,6 +143,8 @@ def _stop_children() -> None:
 def _reap_strays() -> None:
     """Collect children the notebook's code forked and left: as zombies they would use up
     the process limit. (No checking process exists while cells run.)"""
+    if not hasattr(os, "WNOHANG"):  # Windows: no zombies to collect
+        return
     while True:
         try:
             pid, _ = os.waitpid(-1, os.WNOHANG)

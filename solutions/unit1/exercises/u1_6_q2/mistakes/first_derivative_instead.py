@@ -1,0 +1,3 @@
+"""first derivative instead"""
+
+ans_u1_6_q2 = 5.0
