@@ -18,9 +18,10 @@ from autograder.batch.executor import Executor, LocalExecutor
 from autograder.batch.ingest import Submission, discover
 from autograder.batch.progress import BatchProgress
 from autograder.batch.store import GradeRecord, OutputFolder, file_digest
+from autograder.batch.task import GradeSubmission
 from autograder.config.loader import Course
 from autograder.judge.checkset import HiddenCheckSet
-from autograder.judge.grader import GradingOptions, grade_notebook, not_gradable_result
+from autograder.judge.grader import not_gradable_result
 from autograder.report import gradebook, html
 from autograder.report.annotate import annotated_notebook
 from autograder.report.gradescope import to_gradescope
@@ -64,16 +65,8 @@ def grade_batch(course: Course, sandbox: Sandbox, options: BatchOptions, executo
     make_progress = progress or (lambda total, kept: BatchProgress(total, kept))
     executor = executor or LocalExecutor(options.jobs)
 
-    def grade(submission: Submission) -> NotebookResult:
-        # one seed for the whole run: every student meets the same fresh inputs, and the
-        # reference's outcomes are computed once per exercise, not once per student
-        seed = run.seed
-        if submission.notebook is None:
-            return not_gradable_result(checkset, submission.problem or "nothing to grade", sandbox)
-        result = grade_notebook(checkset, submission.notebook, sandbox,
-                                GradingOptions(course.config.limits, seed=seed))
-        result.warnings = submission.notes + result.warnings
-        return result
+    # a callable an executor runs here or ships to a cluster's nodes (batch/task.py)
+    grade = GradeSubmission.here(course, checkset, sandbox, run.seed)
 
     with make_progress(len(todo), len(submissions) - len(todo)) as bar:
         try:

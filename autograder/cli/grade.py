@@ -8,7 +8,9 @@ from pathlib import Path
 from rich.console import Console
 
 from autograder.batch.ingest import IngestError
+from autograder.batch.ray_executor import RayUnavailable
 from autograder.cli.common import UsageError, check_unit_name, course_at, require_course
+from autograder.config.models import TaskResources
 
 
 def run_grade(args: argparse.Namespace) -> int:
@@ -18,12 +20,9 @@ def run_grade(args: argparse.Namespace) -> int:
     if args.jobs < 1:
         raise UsageError("--jobs must be at least 1")
     course = course_at(args.course) or require_course()
-    from autograder.sandbox import create_sandbox
-
     console = Console(stderr=True)
-    sandbox = create_sandbox(course.config.sandbox, args.backend, pool=True, data_dir=course.data_dir, hidden=True)
+    executor, sandbox = _executor_and_sandbox(course, args, unit)
     try:
-        sandbox.warm_up(course.config.limits)  # the zygote imports torch while the judge does
         from autograder.batch.run import LMS_FILES, BatchOptions, grade_batch
 
         options = BatchOptions(
@@ -32,8 +31,10 @@ def run_grade(args: argparse.Namespace) -> int:
         )
         if sandbox.reduced:
             console.print(f"[yellow]{sandbox.isolation}[/yellow]", highlight=False)
-        report = grade_batch(course, sandbox, options)
+        report = grade_batch(course, sandbox, options, executor=executor)
     except IngestError as exc:
+        raise UsageError(str(exc)) from None
+    except RayUnavailable as exc:
         raise UsageError(str(exc)) from None
     except KeyboardInterrupt:
         console.print("interrupted: finished submissions are saved; run the same command again to continue")
@@ -50,13 +51,42 @@ def run_grade(args: argparse.Namespace) -> int:
     return 0
 
 
+def _executor_and_sandbox(course, args: argparse.Namespace, unit: str):
+    """Where the submissions are graded. Locally: this machine's sandbox, warmed up now.
+    On Ray: each node builds its own judge and sandbox; the driver needs neither."""
+    from autograder.sandbox import create_sandbox
+
+    chosen = args.executor or course.config.batch.executor
+    if chosen == "ray":
+        from autograder.batch.ray_executor import NodeSandboxes, RayExecutor, connect
+
+        unit_config = course.config.units.get(unit)
+        resources = unit_config.resources if unit_config is not None else None
+        executor = RayExecutor(course.config.batch.ray, resources or TaskResources(), args.address)
+        try:
+            connect(executor.address)  # a clear error now rather than after the submissions are read
+        except RayUnavailable as exc:
+            raise UsageError(str(exc)) from None
+        return executor, NodeSandboxes(args.backend or course.config.sandbox.backend)
+    if args.address:
+        raise UsageError("--address names a Ray cluster: use it with --executor ray")
+    sandbox = create_sandbox(course.config.sandbox, args.backend, pool=True, data_dir=course.data_dir, hidden=True)
+    sandbox.warm_up(course.config.limits)  # the zygote imports torch while the judge does
+    return None, sandbox
+
+
 def add_parser(sub) -> None:
     grade = sub.add_parser("grade", help="grade a class's submissions with the hidden checks (TA)")
     grade.add_argument("unit")
     grade.add_argument("submissions", type=Path,
                        help="a folder (one sub-folder or notebook per student) or an LMS zip")
     grade.add_argument("--out", type=Path, required=True, help="output folder")
-    grade.add_argument("--jobs", type=int, default=2, help="submissions graded at the same time")
+    grade.add_argument("--jobs", type=int, default=2, help="submissions graded at the same time (--executor local)")
+    grade.add_argument("--executor", choices=["local", "ray"],
+                       help="grade on this machine, or one Ray task per submission on a Ray cluster "
+                            "(default: grader.toml's batch.executor)")
+    grade.add_argument("--address", help="the Ray cluster: auto, HOST:PORT or ray://HOST:PORT "
+                                         "(default: grader.toml's batch.ray.address)")
     grade.add_argument("--backend", choices=["local", "docker"])
     grade.add_argument("--force", action="store_true", help="grade every submission again")
     grade.add_argument("--only", action="append", metavar="STUDENT", help="grade only this student (repeatable)")

@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 EXERCISE_ID = re.compile(r"^u\d+\.\d+\.q\d+$")
+JUDGE_MEMORY_MIB = 1536  # a judge process with torch and the reference, plus the worker's torch
 
 
 class _C(BaseModel):
@@ -73,12 +74,38 @@ class DataConfig(_C):
     )
 
 
+
+class TaskResources(_C):
+    """What grading one submission of a unit asks of a cluster node (the Ray executor):
+    the judge, its reference and the sandboxed worker together."""
+
+    cpus: float = Field(1.0, gt=0, description="CPU cores reserved for one submission")
+    memory_mib: int | None = Field(
+        None, ge=256, description="memory reserved for one submission; default: limits.memory_mib plus "
+                                  f"{JUDGE_MEMORY_MIB} MiB for the judge and the worker's torch")
+    gpus: float = Field(
+        0.0, ge=0, description="GPU share for one submission: 0.25 lets four submissions share a card; "
+                               "above 1, whole cards only")
+
+    @field_validator("gpus")
+    @classmethod
+    def _whole_cards_above_one(cls, value: float) -> float:
+        if value > 1 and value != int(value):
+            raise ValueError("a share above one GPU must be a whole number of cards (Ray's rule)")
+        return value
+
+    def memory_bytes(self, limits: Limits) -> int:
+        return (self.memory_mib or limits.memory_mib + JUDGE_MEMORY_MIB) * 2**20
+
+
 class UnitConfig(_C):
     title: str = Field("", description="shown in report headers")
     points: dict[str, float] = Field(description="points per exercise id, e.g. \"u1.3.q1\" = 10")
     manual_points: dict[str, float] = Field(
         default_factory=dict, description="points a TA awards by hand, kept apart from the automatic score"
     )
+    resources: TaskResources = Field(
+        default_factory=TaskResources, description="what one submission asks of a cluster node (executor 'ray')")
 
     @field_validator("points", "manual_points")
     @classmethod
@@ -91,9 +118,39 @@ class UnitConfig(_C):
         return value
 
 
+
+class RayConfig(_C):
+    """How `autograder grade` reaches a Ray cluster and what its nodes already have."""
+
+    address: str = Field(
+        "", description="the cluster: 'auto' (one started with `ray start` on this machine), 'HOST:PORT' (its "
+                        "head node), 'ray://HOST:PORT' (Ray Client, needs ray[client]); empty: a running local "
+                        "cluster if there is one, else a one-machine Ray started for the run")
+    retries: int = Field(
+        2, ge=0, le=10, description="how often a submission is graded again when the node or Ray worker process "
+                                    "grading it dies; after that its row says so")
+    course_path: str = Field(
+        "", description="where every node finds this course folder (a shared file system); empty: grader.toml "
+                        "and the unit's folders are shipped through Ray's object store once per run")
+    data_path: str = Field(
+        "", description="where every node finds the data sets, with the held-out labels the judge needs (a "
+                        "shared file system or a volume); empty: the course's data folder is shipped through "
+                        "Ray's object store once per run")
+
+
+class BatchConfig(_C):
+    """Where `autograder grade` runs a class's submissions."""
+
+    executor: Literal["local", "ray"] = Field(
+        "local", description="'local': this machine, --jobs at a time; 'ray': one Ray task per submission on a "
+                             "Ray cluster (see [batch.ray] and docs/cluster.md)")
+    ray: RayConfig = Field(default_factory=RayConfig)
+
+
 class GraderConfig(_C):
     course: CourseConfig = Field(default_factory=CourseConfig)
     limits: Limits = Field(default_factory=Limits)
     sandbox: SandboxConfig = Field(default_factory=SandboxConfig)
     data: DataConfig = Field(default_factory=DataConfig)
+    batch: BatchConfig = Field(default_factory=BatchConfig)
     units: dict[str, UnitConfig] = Field(default_factory=dict)
