@@ -90,6 +90,16 @@ def test_class_scores_are_read_by_argmax():
     assert grade(check, None, {"train": two_classes}) is None
 
 
+def test_bool_class_scores_are_a_message_not_a_crash():
+    """Scores of dtype bool (a comparison returned instead of the model's output) made argmax
+    raise in the judge and the whole row 'not-gradable'; now they cost this check, with a reason."""
+    check = S.accuracy("acc", "train", [S.trained(X_TRAIN, Y_TRAIN, inputs=X_TEST, labels=Y_TEST)],
+                       full_at=0.95, zero_at=0.6, predictions="scores")
+    bools = lambda X, Y: (lambda x: torch.stack([x.sum(dim=1) < 0, x.sum(dim=1) > 0], dim=1))  # noqa: E731
+    outcome = verdict(check, None, {"train": bools})
+    assert outcome.status == "failed" and "expected floating-point scores (one per class), got bool" in outcome.message
+
+
 def test_labels_never_reach_the_worker():
     plan, tensors = CHECK.plan(seed=1, key_prefix="in/")
     case = plan.cases[0]

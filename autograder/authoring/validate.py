@@ -26,7 +26,7 @@ from autograder.exercises.spec import Mistake
 from autograder.judge.checkset import HiddenCheckSet, PublicCheckSet
 from autograder.judge.grader import GradingOptions, grade_notebook
 from autograder.notebook.reading import read_notebook
-from autograder.report.models import NotebookResult
+from autograder.report.models import ExerciseResult, NotebookResult
 from autograder.sandbox.base import Sandbox
 
 
@@ -110,7 +110,7 @@ def _validate_mistakes(report: ValidationReport, hidden: HiddenCheckSet, sandbox
             graded = grade_notebook(hidden, path, sandbox,
                                     GradingOptions(options.limits, only=list(chosen), seed=options.seed))
             for exercise_id, mistake in chosen.items():
-                ok, detail = _mistake_caught(graded, exercise_id, mistake)
+                ok, detail = mistake_caught(next(e for e in graded.exercises if e.id == exercise_id), mistake)
                 report.add(f"{exercise_id}: mistake '{mistake.name}' is caught", ok, detail)
 
 
@@ -130,15 +130,24 @@ def append_after_exercises(notebook: nbformat.NotebookNode, code: dict[str, str]
     return nb
 
 
-def _mistake_caught(graded: NotebookResult, exercise_id: str, mistake: Mistake) -> tuple[bool, str]:
-    exercise = next(e for e in graded.exercises if e.id == exercise_id)
+def mistake_caught(exercise: ExerciseResult, mistake: Mistake) -> tuple[bool, str]:
+    """Whether a graded mistake is caught: every check it names fails and earns nothing (not
+    even partial credit), one of them says `mistake.says`, and the exercise loses points.
+    (ok, the message of the first named check, or what is wrong). The one definition that
+    `autograder validate` and the unit tests share."""
     checks = {c.name: c for c in exercise.checks}
-    still_passing = [name for name in mistake.fails if name in checks and checks[name].passed]
-    if still_passing or not exercise.checks:
-        return False, f"check(s) {still_passing or mistake.fails} still pass; summary: {exercise.summary}"
+    missing = [name for name in mistake.fails if name not in checks]
+    if missing or not exercise.checks:
+        return False, f"check(s) {missing or mistake.fails} were not run; summary: {exercise.summary}"
+    still_earning = [name for name in mistake.fails if checks[name].passed or checks[name].points > 0]
+    if still_earning:
+        earned = ", ".join(f"{n} ({checks[n].points:g} of {checks[n].max_points:g})" for n in still_earning)
+        return False, f"check(s) still earn points: {earned}; summary: {exercise.summary}"
     if mistake.says and not any(mistake.says in checks[n].message for n in mistake.fails):
         messages = " | ".join(checks[n].message for n in mistake.fails)
         return False, f"message does not mention {mistake.says!r}: {messages}"
+    if exercise.points >= exercise.max_points:
+        return False, "the exercise still earns full marks"
     return True, checks[mistake.fails[0]].message
 
 

@@ -311,7 +311,8 @@ def declaration_site() -> str:
     declared a check or a mistake (named by load-time errors)."""
     here = os.path.dirname(os.path.abspath(__file__))
     frame = sys._getframe(1)
-    while frame is not None and os.path.dirname(os.path.abspath(frame.f_code.co_filename)) == here:
+    while frame is not None and (frame.f_code.co_filename.startswith("<")  # a dataclass's generated __init__
+                                 or os.path.dirname(os.path.abspath(frame.f_code.co_filename)) == here):
         frame = frame.f_back
     return f"{frame.f_code.co_filename}:{frame.f_lineno}" if frame is not None else ""
 

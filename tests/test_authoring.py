@@ -1,0 +1,150 @@
+"""Authoring a unit: one folder per exercise, errors at load time that name the file and line,
+a check that breaks costs only itself, and one definition of "a mistake is caught"."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from autograder.authoring.validate import mistake_caught
+from autograder.config.loader import Course, load_config
+from autograder.exercises.loader import SpecError, load_unit
+from autograder.exercises.spec import Mistake
+from autograder.judge.checkset import HiddenCheckSet
+from autograder.judge.grader import GradingOptions, grade_notebook
+from autograder.report.models import CheckResult, ExerciseResult
+
+EXERCISE = '''\
+"""u9.1.q1: Double a tensor."""
+
+import torch
+
+from autograder.exercises import Exercise, call, case, made, mistake, output, prop, sequence
+
+EXERCISE = Exercise(
+    "u9.1.q1", "Double a tensor", ["double"],
+    checks=[
+        output("values", "double", [case(torch.arange(3.0)), case(torch.ones(2, 2))], weight=3),
+        {extra}
+    ],
+    mistakes=[mistake("adds_one", fails=["values"], says="values differ")],
+)
+'''
+MISTAKE = '"""adds one instead"""\n\ndef double(x):\n    return x + 1\n'
+REFERENCE = "def double(x):\n    ### BEGIN SOLUTION\n    return 2 * x\n    ### END SOLUTION\n"
+
+
+def make_course(root: Path, extra: str = "", points: str = '"u9.1.q1" = 10', public: str = "") -> Course:
+    """A course with one unit (`unit9`) of one exercise, its reference notebook and grader.toml."""
+    (root / "grader.toml").write_text(textwrap.dedent(f"""\
+        [course]
+        name = "test"
+        [units.unit9]
+        title = "Test unit"
+        [units.unit9.points]
+        {points}
+        """))
+    folder = root / "solutions" / "unit9"
+    exercise = folder / "exercises" / "u9_1_q1"
+    (exercise / "mistakes").mkdir(parents=True)
+    (exercise / "exercise.py").write_text(EXERCISE.replace("{extra}", extra))
+    (exercise / "mistakes" / "adds_one.py").write_text(MISTAKE)
+    if public:
+        (folder / "public").mkdir()
+        (folder / "public" / "judging.py").write_text(public)
+    notebook = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell("import torch\n\n" + REFERENCE)
+    cell.metadata["nbgrader"] = {"grade_id": "u9.1.q1", "solution": True, "grade": False, "locked": False}
+    notebook.cells.append(cell)
+    nbformat.write(notebook, str(folder / "unit9.ipynb"))
+    return Course(root, load_config(root / "grader.toml"))
+
+
+def test_a_unit_in_folders_loads_without_a_list(tmp_path):
+    course = make_course(tmp_path)
+    code = load_unit(course.solutions / "unit9", "unit9")
+    assert [e.id for e in code.exercises] == ["u9.1.q1"]
+    assert code.exercises[0].mistakes[0].name == "adds one instead"
+
+
+@pytest.mark.parametrize(("extra", "says"), [
+    ('prop("spelt wrong", "double", [case(1.0)], "results_eqaul"),', "no property named 'results_eqaul'"),
+    ('prop("bad parameter", "double", [case(torch.ones(4))], "fair_bits", shap=[4]),',
+     "property 'fair_bits' has no parameter 'shap'"),
+    ('output("not an artifact", "tripple", [case(1.0)]),', "its artifact 'tripple' is not one of the exercise's"),
+    ('output("handle first", "double", [sequence(call(target="$m.weight"), '
+     'call(torch.ones(1), keep_as="m"))]),', "uses the handle '$m' before a step keeps it"),
+    ('output("no helper", "double", [case(made("nothing.here", label="x"))]),', "no fixture module 'nothing'"),
+    ('output("values", "double", [case(1.0)]),', "has two checks named 'values'"),
+])
+def test_a_mistake_in_an_exercise_file_is_refused_at_load_naming_file_and_line(tmp_path, extra, says):
+    course = make_course(tmp_path, extra=extra)
+    with pytest.raises(SpecError) as raised:
+        HiddenCheckSet(course, "unit9")
+    message = str(raised.value)
+    assert says in message
+    assert "exercises/u9_1_q1/exercise.py:" in message  # the file and the line of the declaration
+
+
+def test_points_without_an_exercise_and_an_exercise_without_points_are_refused(tmp_path):
+    course = make_course(tmp_path, points='"u9.1.q1" = 10\n"u9.1.q2" = 5')
+    with pytest.raises(SpecError, match='points names "u9.1.q2", which is not an exercise'):
+        HiddenCheckSet(course, "unit9")
+    (tmp_path / "other").mkdir()
+    other = make_course(tmp_path / "other", points='')
+    with pytest.raises(SpecError, match=r'points has no entry "u9.1.q1" \(declared in .*u9_1_q1/exercise.py\)'):
+        HiddenCheckSet(other, "unit9")
+
+
+def test_a_missing_mistake_file_is_named(tmp_path):
+    course = make_course(tmp_path)
+    (course.solutions / "unit9" / "exercises" / "u9_1_q1" / "mistakes" / "adds_one.py").unlink()
+    with pytest.raises(SpecError, match=r"exercise.py:\d+: no mistake file .*mistakes/adds_one.py"):
+        load_unit(course.solutions / "unit9", "unit9")
+
+
+BROKEN_PROPERTY = '''\
+from autograder.checks.registry import check_property
+
+
+@check_property()
+def breaks(ctx):
+    """A property with a defect: it reads a key that is not there."""
+    return {}["missing"]
+'''
+
+
+def test_a_check_that_breaks_costs_only_that_check_and_tells_the_ta(tmp_path, sandbox):
+    """A KeyError inside a property is the checks' defect: that check is 'the grader could not run
+    this check', the traceback goes to the TA, and the exercise's other checks still count."""
+    course = make_course(tmp_path, extra='prop("broken", "double", [case(torch.ones(2))], "breaks"),',
+                         public=BROKEN_PROPERTY)
+    checkset = HiddenCheckSet(course, "unit9")
+    notebook = course.solutions / "unit9" / "unit9.ipynb"
+    result = grade_notebook(checkset, notebook, sandbox, GradingOptions(course.config.limits, seed=1))
+    assert result.status == "graded" or result.status == "partial-failure"
+    exercise = result.exercises[0]
+    checks = {c.name: c for c in exercise.checks}
+    assert checks["values"].passed and checks["values"].points == 7.5
+    assert checks["broken"].status == "internal_error" and checks["broken"].points == 0
+    assert "the grader could not run this check" in checks["broken"].message
+    assert any("KeyError" in line and "judging.py" in line for line in exercise.internal)
+    assert "Traceback" not in exercise.summary and not any("Traceback" in n for n in exercise.notes)
+
+
+def _graded(*checks: CheckResult) -> ExerciseResult:
+    return ExerciseResult(id="u9.1.q1", max_points=10, points=sum(c.points for c in checks), checks=list(checks))
+
+
+def test_a_mistake_that_keeps_partial_points_is_not_caught():
+    """`validate` and the unit tests share one definition: every point of a named check is lost."""
+    mistake = Mistake("half right", "", fails=["accuracy"], says="classifies")
+    partial = CheckResult(name="accuracy", kind="accuracy", weight=1, points=4, max_points=10, passed=False,
+                          status="failed", message="train: the model classifies 80.0% of 200 points correctly")
+    caught, detail = mistake_caught(_graded(partial), mistake)
+    assert not caught and "still earn points: accuracy (4 of 10)" in detail
+    lost = partial.model_copy(update={"points": 0.0})
+    assert mistake_caught(_graded(lost), mistake) == (True, lost.message)
