@@ -148,3 +148,21 @@ def test_a_mistake_that_keeps_partial_points_is_not_caught():
     assert not caught and "still earn points: accuracy (4 of 10)" in detail
     lost = partial.model_copy(update={"points": 0.0})
     assert mistake_caught(_graded(lost), mistake) == (True, lost.message)
+
+
+def test_the_authoring_guide_is_generated_and_current(course):
+    """docs/authoring.md lists every rule kind, builder, property, experiment, transform and
+    fixture from the registries; regenerate it with `autograder guide` when this fails."""
+    from autograder.authoring.guide import render_guide
+    from autograder.checks.registry import ENGINE
+    from autograder.checks.rule import RULE_KINDS
+
+    written = (course.root / "docs" / "authoring.md").read_text(encoding="utf-8")
+    fresh = render_guide(course.solutions)
+    assert written == fresh, "docs/authoring.md is stale: run `autograder guide`"
+    for tag in RULE_KINDS:
+        assert f"### `{tag}`" in written
+    for kind in ("property", "experiment", "transform"):
+        for entry in ENGINE.entries(kind):
+            assert f"**`{entry.name}`**" in written
+    assert "## Adding one exercise, end to end" in written

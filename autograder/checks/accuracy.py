@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any, ClassVar, Literal
 
 import torch
-from pydantic import model_validator
+from pydantic import model_validator, Field
 
 from autograder.checks.context import CaseContext, gate
 from autograder.checks.rule import RuleKind, Verdict
@@ -27,11 +27,12 @@ class AccuracyRule(RuleKind):
     needs_reference: ClassVar[bool] = False
     example: ClassVar[str] = ('accuracy("held-out moons", "train_moons", cases, full_at=0.97, zero_at=0.92, '
                               'quick=(0.9, 0.8))')
-    full_at: float            # accuracy that earns full credit (from calibration)
-    zero_at: float            # accuracy at or below which the check earns nothing
-    at_most: float | None = None  # the asked model cannot do better: more means another model
-    predictions: Literal["probability", "scores"] = "probability"  # P(label 1) per point, or a score per class
-    what: str = "held-out points"
+    full_at: float = Field(description="accuracy that earns full credit (from calibration)")
+    zero_at: float = Field(description="accuracy at or below which the check earns nothing")
+    at_most: float | None = Field(None, description="the asked model cannot do better: more means another model")
+    predictions: Literal["probability", "scores"] = Field(
+        "probability", description="P(label 1) per point, or a score per class (argmax)")
+    what: str = Field("held-out points", description="how feedback names the scored inputs")
 
     @model_validator(mode="after")
     def _bars_in_order(self) -> "AccuracyRule":

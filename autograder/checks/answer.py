@@ -11,6 +11,8 @@ import hashlib
 import math
 from typing import Any, ClassVar, Literal
 
+from pydantic import Field
+
 from autograder.checks.context import CaseContext, ReferenceFailed
 from autograder.checks.rule import RuleKind
 from autograder.checks.values import Policy, Tolerance, compare, kind_of
@@ -27,10 +29,10 @@ class AnswerRule(RuleKind):
     kind: Literal["answer"] = "answer"
     reads_constants: ClassVar[bool] = True
     example: ClassVar[str] = 'answer("why", "ans_u1_1_q1", choices="ABCD")'
-    choices: str | None = None     # e.g. "ABCD": a single letter among these
-    digits: int = 6                # significant digits that must agree for a float answer
-    hashed: bool = False
-    salt: str = ""
+    choices: str | None = Field(None, description="e.g. \"ABCD\": the answer is one of these letters")
+    digits: int = Field(6, description="significant digits that must agree for a float answer")
+    hashed: bool = Field(False, description="set by assign: the release stores salted hashes")
+    salt: str = Field("", description="set by assign")
 
 
     def judge(self, ctx: CaseContext) -> str | None:

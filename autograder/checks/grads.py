@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import ClassVar, Literal
 
+from pydantic import Field
+
 from autograder.checks.context import CaseContext, error_message, gate
 from autograder.checks.rule import RuleKind
 from autograder.checks.values import Policy, Tolerance, compare
@@ -15,9 +17,9 @@ class GradRule(RuleKind):
 
     kind: Literal["grad"] = "grad"
     example: ClassVar[str] = 'grad("gradients", "layer_norm", cases, wrt_args=[0], wrt_params=True)'
-    rtol: float | None = None
-    atol: float | None = None
-    scale: float = 1.0
+    rtol: float | None = Field(None, description="relative tolerance (default: by dtype)")
+    atol: float | None = Field(None, description="absolute tolerance (default: by dtype)")
+    scale: float = Field(1.0, description="multiplies both dtype defaults")
 
     def judge(self, ctx: CaseContext) -> str | None:
         failed = gate(ctx)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import ClassVar, Literal
 
+from pydantic import Field
+
 from autograder.checks.context import CaseContext, gate
 from autograder.checks.rule import RuleKind
 from autograder.checks.values import Tolerance, Policy, compare
@@ -39,9 +41,10 @@ class MemoryRule(RuleKind):
     kind: Literal["memory"] = "memory"
     secondary: ClassVar[bool] = True
     example: ClassVar[str] = 'memory("a view", "flip_rows", cases, result_shares_storage=True)'
-    arg: int = 0
-    expect: dict[Fact, bool] = {}
-    args_after_like_reference: bool = False
+    arg: int = Field(0, description="which argument the facts are about")
+    expect: dict[Fact, bool] = Field(default_factory=dict, description="each fact required true or false")
+    args_after_like_reference: bool = Field(
+        False, description="the argument after the call must equal the reference's")
 
     def judge(self, ctx: CaseContext) -> str | None:
         failed = gate(ctx)

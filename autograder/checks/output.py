@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any, ClassVar, Literal
 
 import torch
+from pydantic import Field
+
 from autograder.checks.context import CaseContext, gate
 from autograder.checks.registry import ENGINE, Registry, transform
 from autograder.checks.rule import RuleKind
@@ -17,13 +19,15 @@ class OutputRule(RuleKind):
 
     kind: Literal["output"] = "output"
     example: ClassVar[str] = 'output("values", "negatives_to_inf", where_inputs, weight=5)'
-    rtol: float | None = None
-    atol: float | None = None
-    scale: float = 1.0
-    dtype: Literal["exact", "float", "any"] = "exact"
-    device: Literal["any", "cpu"] = "any"
-    numpy_ok: bool = False
-    transforms: dict[str, str] = {}
+    rtol: float | None = Field(None, description="relative tolerance (default: by dtype, float32 1e-5, float64 1e-10)")
+    atol: float | None = Field(None, description="absolute tolerance (default: by dtype, float32 1e-6, float64 1e-12)")
+    scale: float = Field(1.0, description="multiplies both dtype defaults")
+    dtype: Literal["exact", "float", "any"] = Field(
+        "exact", description="exact: the reference's dtype; float: any floating dtype, judged at the less precise one's tolerance")
+    device: Literal["any", "cpu"] = Field("any", description="cpu: a CUDA result is a mismatch")
+    numpy_ok: bool = Field(False, description="accept a NumPy array where a tensor is expected")
+    transforms: dict[str, str] = Field(
+        default_factory=dict, description="result key (\"\" for the whole result) -> a registered transform")
 
     def tolerance(self) -> Tolerance:
         return Tolerance(self.rtol, self.atol, self.scale)

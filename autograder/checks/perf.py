@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import ClassVar, Literal
 
+from pydantic import Field
+
 from autograder.checks.context import CaseContext, gate
 from autograder.checks.rule import RuleKind
 
@@ -22,8 +24,9 @@ class PerfRule(RuleKind):
     timing: ClassVar[bool] = True
     measurement_retries: ClassVar[int] = 2  # a slow measurement is taken again: busy machines are noisy
     example: ClassVar[str] = 'perf("vectorised", "negatives_to_inf", lambda d: [case(d.randn(100_000))], max_ratio=5)'
-    max_ratio: float = 5.0
-    hint: str = "avoid Python loops over elements; use tensor operations"
+    max_ratio: float = Field(5.0, description="how many times slower than the reference is accepted")
+    hint: str = Field("avoid Python loops over elements; use tensor operations",
+                      description="what the feedback advises when too slow")
 
     def judge(self, ctx: CaseContext) -> str | None:
         failed = gate(ctx)

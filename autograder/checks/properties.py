@@ -13,6 +13,8 @@ from typing import Any, ClassVar, Literal
 
 import torch
 
+from pydantic import Field
+
 from autograder.checks.context import CaseContext, gate
 from autograder.checks.registry import check_property
 from autograder.checks.rule import RuleKind
@@ -27,12 +29,12 @@ class PropertyRule(RuleKind):
     kind: Literal["property"] = "property"
     needs_reference: ClassVar[bool] = False
     example: ClassVar[str] = 'prop("fresh draws", "random_bits", cases, "results_differ")'
-    name: str
-    params: dict[str, Any] = {}
+    name: str = Field(description="a registered property")
+    params: dict[str, Any] = Field(default_factory=dict, description="the property's parameters")
     # copied from the property's registration when the unit loads, so that plans (and the
     # public check data) say how the check counts
-    secondary_property: bool = False
-    timed: bool = False
+    secondary_property: bool = Field(False, description="set from the registration when the unit loads")
+    timed: bool = Field(False, description="set from the registration when the unit loads")
 
     def is_secondary(self) -> bool:
         return self.secondary_property

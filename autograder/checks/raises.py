@@ -19,7 +19,7 @@ class RaisesRule(RuleKind):
     needs_reference: ClassVar[bool] = False
     secondary: ClassVar[bool] = True
     example: ClassVar[str] = 'raises("integer input", "negatives_to_inf", [case(torch.arange(6))], ["TypeError"])'
-    exceptions: list[str] = Field(min_length=1)
+    exceptions: list[str] = Field(min_length=1, description="accepted exception class names (a subclass counts)")
 
     def judge(self, ctx: CaseContext) -> str | None:
         failed = gate(ctx, allow_error_in_last=True)

@@ -18,6 +18,8 @@ from __future__ import annotations
 import math
 from typing import Any, ClassVar, Literal
 
+from pydantic import Field
+
 from autograder.checks.context import CaseContext, error_message
 from autograder.checks.registry import experiment
 from autograder.checks.rule import RuleKind
@@ -33,8 +35,8 @@ class RerunRule(RuleKind):
     needs_reference: ClassVar[bool] = False
     reads_constants: ClassVar[bool] = True
     example: ClassVar[str] = 'rerun("reaches the minimum", "EGG_RUN_1", "eggholder_run", targets=[[512, 404.2]])'
-    experiment: str
-    params: dict[str, Any] = {}
+    experiment: str = Field(description="a registered experiment")
+    params: dict[str, Any] = Field(default_factory=dict, description="the experiment's parameters")
 
     def judge(self, ctx: CaseContext) -> str | None:
         name = ctx.artifact

@@ -6,6 +6,8 @@ from __future__ import annotations
 import ast
 from typing import ClassVar, Literal
 
+from pydantic import Field
+
 from autograder.checks.context import CaseContext, gate
 from autograder.checks.rule import RuleKind
 
@@ -21,9 +23,9 @@ class SourceRule(RuleKind):
     needs_reference: ClassVar[bool] = False
     secondary: ClassVar[bool] = True
     example: ClassVar[str] = 'source("without autograd", "neuron_point_grad", cases, forbid=["backward"])'
-    no_loops: bool = False
-    forbid: list[str] = []
-    reason: str = ""
+    no_loops: bool = Field(False, description="no for/while loops or comprehensions in the function")
+    forbid: list[str] = Field(default_factory=list, description="names the function must not use")
+    reason: str = Field("", description="why, for the feedback")
 
     def judge(self, ctx: CaseContext) -> str | None:
         failed = gate(ctx)

@@ -42,6 +42,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     validate = sub.add_parser("validate", help="prove solutions score full marks, stubs zero, mistakes lose points")
     validate.add_argument("unit")
+    guide = sub.add_parser("guide", help="write docs/authoring.md, the guide to writing checks, from the registries")
+    guide.add_argument("--course", type=Path)
+    guide.add_argument("--out", type=Path, help="where to write it (default: docs/authoring.md in the course)")
+
     validate.add_argument("--course", type=Path)
     validate.add_argument("--backend", choices=["local", "docker"])
     return parser
@@ -73,6 +77,14 @@ def main(argv: list[str] | None = None) -> int:
             return run_calibrate(args)
         if args.command == "validate":
             from autograder.cli.validate import run_validate
+        if args.command == "guide":
+            from autograder.cli.common import course_at, require_course
+            from autograder.authoring.guide import write_guide
+
+            course = course_at(args.course) or require_course()
+            written = write_guide(course.solutions, args.out or course.root / "docs" / "authoring.md")
+            Console().print(Text(f"wrote {written}"))
+            return 0
 
             return run_validate(args)
     except (UsageError, ConfigError, SpecError, SandboxError) as exc:

@@ -85,6 +85,13 @@ def load_exercises(folder: Path) -> list[Exercise]:
     return load_unit(Path(folder), Path(folder).name).exercises
 
 
+def load_unit_public(folder: Path, unit: str) -> UnitCode:
+    """Only the public code of the unit in `folder` (its registry and fixtures)."""
+    package = f"{HIDDEN_ROOT}.{unit}"
+    _fresh_package(package, folder)
+    return load_public(Path(folder) / PUBLIC, unit, package)
+
+
 def load_release_code(checks_folder: Path, unit: str) -> UnitCode:
     """The public code shipped in a release (`assignments/<unit>/checks/public/`)."""
     package = f"{RELEASE_ROOT}.{unit}"

@@ -466,6 +466,13 @@ def _docstring_title(code: str) -> str:
 
 @dataclass
 class Exercise:
+    """One exercise of the catalogue: its id (`u4.2.q1`), a title, the artifacts the student
+    writes (functions, classes, answer constants, in the catalogue's names), its checks and
+    its catalogued mistakes. Points come from grader.toml. `manual` names a part a TA grades
+    (it needs manual points in grader.toml, and the reverse); `isolated` runs the exercise's
+    checks in a process of their own; `uses` maps artifacts its code may call to the exercise
+    each belongs to, so one mistake is not counted twice (see README)."""
+
     id: str
     title: str
     artifacts: list[str]
