@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 from rich.console import Console
+from rich.text import Text
 
 from autograder.cli.common import UsageError, check_unit_name, course_at, public_checks, require_course, settings
 from autograder.config.loader import DATA_ENV
@@ -31,8 +32,9 @@ def run_check(args: argparse.Namespace) -> int:
 
         print_result(result, Console())
     if result.status == "not-gradable":
-        Console(stderr=True).print(f"[red]autograder check:[/red] {result.message}", highlight=False)
-        return 1
+        Console(stderr=True).print(Text.assemble(("autograder check:", "red"), " ", result.message), highlight=False)
+        # another unit's notebook: the command named the wrong unit, a usage error the message corrects
+        return 2 if result.other_unit else 1
     return 0
 
 

@@ -64,6 +64,7 @@ class NotebookResult(_R):
     manual_points: float = 0.0
     exercises: list[ExerciseResult] = Field(default_factory=list)
     message: str = ""
+    other_unit: str = ""  # not gradable because the notebook's exercise ids are this unit's
     warnings: list[str] = Field(default_factory=list)
     incidents: list[str] = Field(default_factory=list)
     environment: Environment = Field(default_factory=Environment)
