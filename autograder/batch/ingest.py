@@ -8,21 +8,40 @@ Accepted layouts (a folder, or a zip of any of them):
   (or the same prefix on flat file names);
 - Canvas's "Download submissions": `doejane_12345_67890_unit1.ipynb`, `doejane_LATE_...`.
 
-Rule for several notebooks from one student: the latest wins (modification time, as
-stored in the zip or on disk); among equally recent ones, a file named `<unit>.ipynb` wins,
+Rule for several notebooks from one student: the one holding most of the unit's exercises
+wins (a complete `unit1.ipynb` beats a newer `scratch.ipynb`); among equals, the latest
+(modification time, as stored in the zip or on disk), then a file named `<unit>.ipynb`,
 then the last name in sort order. The choice is reported. A student whose submission has
 no notebook still gets a row.
+
+Student ids are stable and unique for any Unicode name, and never depend on who else is in
+the class: the name's ASCII letters and digits (accents dropped), then the LMS id where
+there is one, else a short hash of the full name when the ASCII form lost anything
+(`דנה כהן` becomes `student-3c1f0a9e`, `Zoë` becomes `zoe-6d2f41b0`). The name itself is
+kept, as the LMS shows it, in the `name` column.
+
+Zip member names: a zip written without the UTF-8 flag (Windows' "Send to compressed
+folder", older Info-ZIP) stores names in the writing machine's code page. The names are
+read as UTF-8 when they are valid UTF-8; otherwise each of `CODE_PAGES` is tried in turn
+(Hebrew first, since the course is taught in Hebrew: DOS/OEM cp862, then Windows cp1255;
+then Cyrillic, Western European and cp437, zip's own default), and the first under which
+every name in the zip reads as words of one script each (no letter of Hebrew next to a
+Greek or Latin one, no box-drawing or currency signs inside a word) is used.
 """
 
 from __future__ import annotations
 
+import hashlib
+import os
 import re
 import shutil
 import stat
 import time
+import unicodedata
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import Callable
 
 MOODLE_FOLDER = re.compile(r"^(?P<name>.+?)_(?P<id>\d+)_assignsubmission_(?:file|onlinetext)_?$")
 MOODLE_FILE = re.compile(r"^(?P<name>.+?)_(?P<id>\d+)_assignsubmission_file_(?P<file>.+)$")
@@ -62,8 +81,10 @@ class _Entry:
     problem: str = ""       # why this entry holds no notebook (a damaged zip)
 
 
-def discover(source: Path, unit: str, workdir: Path) -> tuple[str, list[Submission]]:
-    """(layout name, one Submission per student, sorted by student id)."""
+def discover(source: Path, unit: str, workdir: Path,
+             relevance: Callable[[Path], int] | None = None) -> tuple[str, list[Submission]]:
+    """(layout name, one Submission per student, sorted by student id). `relevance` says how
+    many of the unit's exercises a notebook holds (see `choose`)."""
     source = Path(source)
     if source.is_file() and zipfile.is_zipfile(source):
         target = workdir / "extracted"
@@ -72,7 +93,7 @@ def discover(source: Path, unit: str, workdir: Path) -> tuple[str, list[Submissi
     elif not source.is_dir():
         raise IngestError(f"{source}: not a folder or a zip file of submissions")
     layout, entries, empty = _entries(source, unit, workdir)
-    return layout, _group(entries, empty, unit)
+    return layout, _group(entries, empty, unit, relevance)
 
 
 def extract_zip(archive: Path, target: Path) -> None:
@@ -86,8 +107,9 @@ def extract_zip(archive: Path, target: Path) -> None:
             if len(members) > MAX_ZIP_MEMBERS:
                 raise IngestError(f"{archive}: more than {MAX_ZIP_MEMBERS} files")
             total = 0
+            names = member_names(members)
             for info in members:
-                relative = _safe_member(info.filename)
+                relative = _safe_member(names[id(info)])
                 if relative is None or _is_link(info):
                     continue
                 destination = target.joinpath(*relative.parts)
@@ -96,16 +118,67 @@ def extract_zip(archive: Path, target: Path) -> None:
                     continue
                 total += info.file_size
                 if info.file_size > MAX_MEMBER_BYTES or total > MAX_ZIP_BYTES:
-                    raise IngestError(f"{archive}: {info.filename} is too large to extract")
+                    raise IngestError(f"{archive}: {names[id(info)]} is too large to extract")
                 destination.parent.mkdir(parents=True, exist_ok=True)
                 _copy_capped(zf, info, destination)
                 stamp = time.mktime(info.date_time + (0, 0, -1))
-                destination.touch()
-                import os
-
                 os.utime(destination, (stamp, stamp))
     except zipfile.BadZipFile as exc:
         raise IngestError(f"{archive}: damaged zip file ({exc})") from None
+
+
+UTF8_FLAG = 0x800
+# code pages tried, in order, for zip member names without the UTF-8 flag (see the module's
+# docstring); zipfile itself decodes such names as cp437, which keeps every byte
+CODE_PAGES = ("cp862", "cp1255", "cp866", "cp1251", "cp1252", "cp850", "cp437")
+
+
+def member_names(members: list[zipfile.ZipInfo]) -> dict[int, str]:
+    """Each member's name (by id of its ZipInfo), decoded with the zip's code page."""
+    legacy = {id(info): info.filename.encode("cp437") for info in members
+              if not info.flag_bits & UTF8_FLAG and not info.filename.isascii()}
+    encoding = name_encoding(list(legacy.values()))
+    names = {}
+    for info in members:
+        name = legacy[id(info)].decode(encoding, errors="replace") if id(info) in legacy else info.filename
+        names[id(info)] = unicodedata.normalize("NFC", name)  # macOS writes decomposed accents
+    return names
+
+
+def name_encoding(raw_names: list[bytes]) -> str:
+    """The encoding under which all these names read as text (see the module's docstring)."""
+    if not raw_names:
+        return "utf-8"
+    for encoding in ("utf-8", *CODE_PAGES):
+        try:
+            decoded = [raw.decode(encoding) for raw in raw_names]
+        except UnicodeDecodeError:
+            continue
+        if all(_reads_as_words(name) for name in decoded):
+            return encoding
+    return "cp437"
+
+
+def _reads_as_words(name: str) -> bool:
+    """Every word's letters belong to one script, and no non-ASCII character is a symbol."""
+    for word in re.split(r"[\s/\\_.\-]+", name):
+        scripts = set()
+        previous = ""
+        for ch in word:
+            if ch.isascii():
+                if ch.isalpha():
+                    scripts.add("LATIN")
+                previous = ch
+                continue
+            category = unicodedata.category(ch)
+            if category.startswith("L"):
+                scripts.add(unicodedata.name(ch, "UNKNOWN").split()[0])
+            elif not (category.startswith("M") and previous.isalpha()):  # a point belongs to its letter
+                return False
+            previous = ch if category.startswith("L") else previous
+        if len(scripts) > 1:
+            return False
+    return True
 
 
 def _copy_capped(zf: zipfile.ZipFile, info: zipfile.ZipInfo, destination: Path) -> None:
@@ -226,16 +299,16 @@ def _linked(path: Path, top: Path) -> bool:
     return False
 
 
-def _group(entries: list[_Entry], empty: list[_Entry], unit: str) -> list[Submission]:
+def _group(entries: list[_Entry], empty: list[_Entry], unit: str,
+           relevance: Callable[[Path], int] | None = None) -> list[Submission]:
     by_key: dict[str, list[_Entry]] = {}
     for entry in entries + empty:
         by_key.setdefault(entry.key, []).append(entry)
+    ids = student_ids({key: (group[0].name, group[0].lms_id) for key, group in by_key.items()})
     submissions: list[Submission] = []
-    used: set[str] = set()
     for key, group in sorted(by_key.items()):
         first = group[0]
-        student = _unique(_slug(first.name, first.lms_id), used)
-        submission = Submission(student=student, name=first.name, lms_id=first.lms_id,
+        submission = Submission(student=ids[key], name=first.name, lms_id=first.lms_id,
                                 late=any(e.late for e in group))
         notebooks = [e.path for e in group if e.path.suffix == ".ipynb" and e.path.is_file() and not e.path.is_symlink()]
         submission.candidates = notebooks
@@ -245,29 +318,72 @@ def _group(entries: list[_Entry], empty: list[_Entry], unit: str) -> list[Submis
             submission.problem = problems[0] if problems else (
                 LINKED if linked else "no notebook (.ipynb) in the submission")
         else:
-            submission.notebook = choose(notebooks, unit)
+            submission.notebook, why = choose(notebooks, unit, relevance)
             if len(notebooks) > 1:
                 names = ", ".join(p.name for p in notebooks)
                 submission.notes.append(
-                    f"{len(notebooks)} notebooks submitted ({names}); graded the latest, {submission.notebook.name}")
+                    f"{len(notebooks)} notebooks submitted ({names}); {why}")
         submissions.append(submission)
     return sorted(submissions, key=lambda s: s.student)
 
 
-def choose(notebooks: list[Path], unit: str) -> Path:
-    """The latest notebook; ties go to `<unit>.ipynb`, then to the last name."""
-    return max(notebooks, key=lambda p: (round(p.stat().st_mtime), p.name.lower() == f"{unit}.ipynb".lower(),
-                                         str(p)))
+def choose(notebooks: list[Path], unit: str, relevance: Callable[[Path], int] | None = None) -> tuple[Path, str]:
+    """The notebook to grade, and why: most of the unit's exercises, then the latest, then
+    `<unit>.ipynb`, then the last name."""
+    if len(notebooks) == 1:
+        return notebooks[0], f"graded {notebooks[0].name}"
+    found = {p: _relevance(relevance, p) for p in notebooks}
+
+    def latest(p: Path) -> tuple:
+        return round(p.stat().st_mtime), p.name.lower() == f"{unit}.ipynb".lower(), str(p)
+
+    chosen = max(notebooks, key=lambda p: (found[p], *latest(p)))
+    if found[chosen] > 0 and any(found[p] < found[chosen] for p in notebooks):
+        return chosen, f"graded {chosen.name}, the one with most of {unit}'s exercises ({found[chosen]})"
+    if found[chosen] == 0 and relevance is not None:
+        return chosen, f"graded the latest, {chosen.name}; none of them holds {unit}'s exercises"
+    return chosen, f"graded the latest, {chosen.name}"
 
 
-def _slug(name: str, lms_id: str) -> str:
-    base = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "student"
-    return f"{base}-{lms_id}" if lms_id else base
+def _relevance(relevance: Callable[[Path], int] | None, path: Path) -> int:
+    if relevance is None:
+        return 0
+    try:
+        return relevance(path)
+    except Exception:  # noqa: BLE001 - an unreadable candidate simply holds no exercises
+        return 0
 
 
-def _unique(student: str, used: set[str]) -> str:
-    candidate, n = student, 2
-    while candidate in used:
-        candidate, n = f"{student}-{n}", n + 1
-    used.add(candidate)
-    return candidate
+def student_ids(people: dict[str, tuple[str, str]]) -> dict[str, str]:
+    """A file-name-safe id per grouping key, from (name, LMS id): the same for the same
+    person whoever else is in the class (see the module's docstring)."""
+    ids = {key: student_id(name, lms_id) for key, (name, lms_id) in people.items()}
+    taken: dict[str, list[str]] = {}
+    for key, student in ids.items():
+        taken.setdefault(student, []).append(key)
+    for student, keys in taken.items():
+        if len(keys) > 1:  # the same name twice (a folder and a file "alice"): told apart by what they are
+            for key in keys:
+                ids[key] = f"{student}-{_short_hash(key)}"
+    return ids
+
+
+def student_id(name: str, lms_id: str = "") -> str:
+    name = unicodedata.normalize("NFC", name)
+    slug = _slug(name)
+    parts = [slug or "student"]
+    if lms_id:
+        parts.append(re.sub(r"[^0-9A-Za-z]", "", lms_id) or _short_hash(lms_id))
+    elif slug != name:
+        parts.append(_short_hash(name))
+    return "-".join(parts)
+
+
+def _slug(name: str) -> str:
+    """The name's ASCII letters and digits, accents dropped, lower case, joined by '-'."""
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")
+
+
+def _short_hash(text: str) -> str:
+    return hashlib.sha256(unicodedata.normalize("NFC", text).encode()).hexdigest()[:8]

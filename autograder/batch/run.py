@@ -6,10 +6,16 @@
 4. As each finishes, write its files (results, feedback page, annotated notebook, log)
    and then its record, each atomically.
 5. Write the class files (grades.csv, LMS import, summary.html) from all records.
+
+Whatever one submission does to a step (reading, grading, any report writer), that step
+fails for its row alone: the row says which step failed and why, the traceback goes to
+the student's log (for the TA), and the run goes on to the next submission.
 """
 
 from __future__ import annotations
 
+import sys
+import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -22,6 +28,7 @@ from autograder.batch.task import GradeSubmission
 from autograder.config.loader import Course
 from autograder.judge.checkset import HiddenCheckSet
 from autograder.judge.grader import not_gradable_result
+from autograder.notebook.units import exercises_found
 from autograder.report import gradebook, html
 from autograder.report.annotate import annotated_notebook
 from autograder.report.gradescope import to_gradescope
@@ -52,6 +59,7 @@ class BatchReport:
     kept: int
     statuses: dict[str, int]
     out: Path
+    problems: list[str] = field(default_factory=list)  # class files that could not be written
 
 
 def grade_batch(course: Course, sandbox: Sandbox, options: BatchOptions, executor: Executor | None = None,
@@ -59,8 +67,10 @@ def grade_batch(course: Course, sandbox: Sandbox, options: BatchOptions, executo
     checkset = HiddenCheckSet(course, options.unit, threads=course.config.limits.threads)
     out = OutputFolder(options.out)
     run = out.run_info(options.unit, options.seed, fresh=options.force)
-    layout, submissions = discover(options.submissions, options.unit, out.workdir)
-    digests = {s.student: file_digest(s.notebook) for s in submissions}
+    artifacts = {e.id: e.artifacts for e in checkset.exercises}
+    layout, submissions = discover(options.submissions, options.unit, out.workdir,
+                                   relevance=lambda path: exercises_found(path, options.unit, artifacts))
+    digests = {s.student: _digest(s) for s in submissions}
     todo = [s for s in submissions if _needs_grading(s, out, digests[s.student], checkset.version, options)]
     make_progress = progress or (lambda total, kept: BatchProgress(total, kept))
     executor = executor or LocalExecutor(options.jobs)
@@ -72,10 +82,12 @@ def grade_batch(course: Course, sandbox: Sandbox, options: BatchOptions, executo
         try:
             for submission, outcome in executor.run(todo, grade):
                 if isinstance(outcome, BaseException):
-                    outcome = not_gradable_result(
-                        checkset, f"the grader failed on this submission ({type(outcome).__name__}); "
-                                  "please report it", sandbox)
-                outcome.notebook = _relative(submission.notebook, options.submissions)
+                    if not isinstance(outcome, Exception):
+                        raise outcome  # an interrupt, not the submission's doing
+                    outcome = _grader_failed(checkset, sandbox, submission, outcome)
+                outcome.notebook = _relative(submission.notebook, [options.submissions, out.workdir / "extracted",
+                                                                   out.workdir])
+                _shorten_paths(outcome, submission.notebook)
                 _write_submission(out, submission, outcome, checkset.version, run.seed, digests[submission.student])
                 bar.advance(submission.student, f"{outcome.score:g}/{outcome.max_score:g} {outcome.status}",
                             failed=outcome.status != "graded")
@@ -86,11 +98,35 @@ def grade_batch(course: Course, sandbox: Sandbox, options: BatchOptions, executo
 
     present = {s.student for s in submissions}
     records = [r for r in out.records() if r.student in present and r.unit == options.unit]
-    _write_class_files(out, records, checkset, options)
+    problems = _write_class_files(out, records, checkset, options)
     statuses: dict[str, int] = {}
     for record in records:
         statuses[record.result.status] = statuses.get(record.result.status, 0) + 1
-    return BatchReport(layout, len(submissions), len(todo), len(submissions) - len(todo), statuses, out.root)
+    return BatchReport(layout, len(submissions), len(todo), len(submissions) - len(todo), statuses, out.root,
+                       problems)
+
+
+def _digest(submission: Submission) -> str:
+    try:
+        return file_digest(submission.notebook)
+    except OSError:
+        return ""  # unreadable: grading says so in the student's row
+
+
+def _grader_failed(checkset: HiddenCheckSet, sandbox: Sandbox, submission: Submission,
+                   error: Exception) -> NotebookResult:
+    """A row for a submission on which the grader itself failed: what failed, and the
+    traceback in the student's log for the TA, instead of an aborted run."""
+    name = submission.notebook.name if submission.notebook is not None else submission.student
+    result = not_gradable_result(
+        checkset, f"the grader failed on {name} ({_describe(error)}); please report it with this row", sandbox)
+    result.output = "".join(traceback.format_exception(type(error), error, error.__traceback__))
+    return result
+
+
+def _describe(error: BaseException) -> str:
+    text = str(error).splitlines()[0][:200] if str(error) else ""
+    return f"{type(error).__name__}: {text}" if text else type(error).__name__
 
 
 def _needs_grading(submission: Submission, out: OutputFolder, digest: str, version: str, options: BatchOptions) -> bool:
@@ -103,26 +139,62 @@ def _needs_grading(submission: Submission, out: OutputFolder, digest: str, versi
                 and record.unit == options.unit)
 
 
-def _relative(path: Path | None, base: Path) -> str:
+def _relative(path: Path | None, bases: list[Path]) -> str:
+    """The notebook's path as the TA knows it: inside the submissions folder or zip."""
     if path is None:
         return ""
-    try:
-        return str(path.relative_to(base))
-    except ValueError:
-        return path.name
+    for base in bases:
+        try:
+            return str(path.relative_to(base))
+        except ValueError:
+            continue
+    return path.name
+
+
+def _shorten_paths(result: NotebookResult, notebook: Path | None) -> None:
+    """Messages name the notebook by the path it was graded at (an absolute path in the
+    work folder); the TA's pages and the student's feedback show the relative one."""
+    if notebook is None or not result.notebook:
+        return
+    long, short = str(notebook), result.notebook
+
+    def fix(text: str) -> str:
+        return text.replace(long, short)
+
+    result.message = fix(result.message)
+    result.warnings = [fix(w) for w in result.warnings]
+    result.incidents = [fix(i) for i in result.incidents]
+    for exercise in result.exercises:
+        exercise.summary = fix(exercise.summary)
+        exercise.notes = [fix(n) for n in exercise.notes]
+        exercise.incidents = [fix(i) for i in exercise.incidents]
+        for check in exercise.checks:
+            check.message = fix(check.message)
 
 
 def _write_submission(out: OutputFolder, submission: Submission, result: NotebookResult, version: str,
                       seed: int, digest: str) -> None:
+    """The student's files, each on its own: a writer that fails costs that file, named in
+    the row's reason, never the other files, the record or the run."""
     row = gradebook.Row(submission.student, submission.name, submission.lms_id, result)
     student = submission.student
-    out.write(f"results/{student}.json", to_gradescope(result).model_dump_json(indent=2) + "\n")
-    out.write(f"feedback/{student}.html", html.feedback_page(row, html.result_title(result)))
-    if submission.notebook is not None:
-        annotated = annotated_notebook(submission.notebook, result)
-        if annotated is not None:
-            out.write(f"feedback/{student}.ipynb", annotated)
-    out.write(f"log/{student}.txt", result.output or "(the notebook printed nothing)\n")
+    writers: list[tuple[str, Callable[[], str | None]]] = [
+        (f"feedback/{student}.ipynb",
+         lambda: annotated_notebook(submission.notebook, result) if submission.notebook is not None else None),
+        (f"results/{student}.json", lambda: to_gradescope(result).model_dump_json(indent=2) + "\n"),
+        (f"feedback/{student}.html", lambda: html.feedback_page(row, html.result_title(result))),
+    ]
+    for relative, produce in writers:
+        try:
+            content = produce()
+            if content is not None:
+                out.write(relative, content)
+        except Exception as error:  # noqa: BLE001 - one student's file must not end the run
+            _writer_failed(result, relative, error)
+    try:
+        out.write(f"log/{student}.txt", result.output or "(the notebook printed nothing)\n")
+    except Exception as error:  # noqa: BLE001
+        _writer_failed(result, f"log/{student}.txt", error)
     out.save_record(GradeRecord(
         student=student, name=submission.name, lms_id=submission.lms_id,
         notebook=result.notebook, notebook_sha256=digest, unit=result.unit,
@@ -130,14 +202,32 @@ def _write_submission(out: OutputFolder, submission: Submission, result: Noteboo
     ))
 
 
+def _writer_failed(result: NotebookResult, relative: str, error: Exception) -> None:
+    """The grade stands; the row says which of its files is missing, for the TA."""
+    result.incidents.append(f"{relative} could not be written ({_describe(error)}); the points are unaffected")
+    if result.status == "graded":
+        result.status = "partial-failure"
+    result.output = (result.output or "") + "\n" + "".join(
+        traceback.format_exception(type(error), error, error.__traceback__))
+
+
 def _write_class_files(out: OutputFolder, records: list[GradeRecord], checkset: HiddenCheckSet,
-                       options: BatchOptions) -> None:
+                       options: BatchOptions) -> list[str]:
+    """grades.csv, the LMS import and summary.html, each on its own; what failed, in words."""
     rows = [gradebook.Row(r.student, r.name, r.lms_id, r.result) for r in records]
     ids = [e.id for e in checkset.exercises]
-    out.write("grades.csv", gradebook.grades_csv(rows, ids))
-    if options.lms == "moodle":
-        out.write(LMS_FILES["moodle"], gradebook.moodle_csv(rows))
-    elif options.lms == "canvas":
-        out.write(LMS_FILES["canvas"], gradebook.canvas_csv(rows, options.assignment_name or options.unit))
     title = f"{options.unit}, checks version {checkset.version}"
-    out.write("summary.html", html.summary_page(rows, options.unit, ids, title))
+    files: list[tuple[str, Callable[[], str]]] = [("grades.csv", lambda: gradebook.grades_csv(rows, ids))]
+    if options.lms == "moodle":
+        files.append((LMS_FILES["moodle"], lambda: gradebook.moodle_csv(rows)))
+    elif options.lms == "canvas":
+        files.append((LMS_FILES["canvas"], lambda: gradebook.canvas_csv(rows, options.assignment_name or options.unit)))
+    files.append(("summary.html", lambda: html.summary_page(rows, options.unit, ids, title)))
+    problems = []
+    for relative, produce in files:
+        try:
+            out.write(relative, produce())
+        except Exception as error:  # noqa: BLE001 - the other class files are still written
+            problems.append(f"{relative} could not be written ({_describe(error)})")
+            traceback.print_exception(type(error), error, error.__traceback__, file=sys.stderr)
+    return problems
