@@ -1,7 +1,15 @@
-"""A copy of the student's notebook with a feedback cell under each graded cell."""
+"""A copy of the student's notebook with a feedback cell under each graded cell.
+
+The feedback cell is markdown, which Jupyter renders with HTML and LaTeX. Messages quote
+what the student's code raised or returned, so every piece of text is escaped for both:
+`<img src=...>` or a fake `<h2>10 / 10</h2>` in an error message shows as those characters,
+never as an image or a heading.
+"""
 
 from __future__ import annotations
 
+import html
+import re
 from pathlib import Path
 
 import nbformat
@@ -14,15 +22,26 @@ def _num(value: float) -> str:
     return f"{value:.2f}".rstrip("0").rstrip(".") if value != int(value) else str(int(value))
 
 
+_MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_{}\[\]()#+\-.!|~$>])")
+
+
+def as_markdown_text(text: str) -> str:
+    """`text` as literal characters in Jupyter markdown: HTML, markdown and LaTeX escaped,
+    on one line (a line break could start a heading or end the list)."""
+    escaped = html.escape(" ".join(str(text).split()), quote=False)
+    return _MARKDOWN_PUNCTUATION.sub(r"\\\1", escaped)
+
+
 def feedback_markdown(exercise: ExerciseResult) -> str:
-    lines = [f"**autograder: {exercise.id}, {_num(exercise.points)} / {_num(exercise.max_points)}**", ""]
+    t = as_markdown_text
+    lines = [f"**autograder: {t(exercise.id)}, {_num(exercise.points)} / {_num(exercise.max_points)}**", ""]
+    lines += [f"- {t(note)}" for note in exercise.notes]  # a cell that hung is the cause of what follows
     for check in exercise.checks:
         mark = "✔" if check.passed else "✘"
-        detail = f": {check.message}" if check.message and not check.passed else ""
-        lines.append(f"- {mark} {check.name}{detail}")
-    lines += [f"- {note}" for note in exercise.notes]
+        detail = f": {t(check.message)}" if check.message and not check.passed else ""
+        lines.append(f"- {mark} {t(check.name)}{detail}")
     if not exercise.checks:
-        lines.append(f"- {exercise.summary}")
+        lines.append(f"- {t(exercise.summary)}")
     return "\n".join(lines)
 
 

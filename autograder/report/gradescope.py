@@ -40,13 +40,13 @@ def to_gradescope(result: NotebookResult) -> GradescopeResults:
 
 def _test(exercise: ExerciseResult) -> GradescopeTest:
     lines = [exercise.summary] if exercise.summary else []
+    lines += exercise.notes  # a cell that hung or crashed is the cause of the failures below
     for check in exercise.checks:
         mark = "ok" if check.passed else "failed"
         line = f"[{mark}] {check.name} ({check.points:g}/{check.max_points:g})"
         if check.message and not check.passed:
             line += f": {check.message}"
         lines.append(line)
-    lines += exercise.notes
     if exercise.manual_points:
         lines.append(f"for the TA: {exercise.manual} ({exercise.manual_points:g} points, graded by hand)")
     name = f"{exercise.id} {exercise.title}".strip()

@@ -1,4 +1,9 @@
-"""The terminal (and notebook) view of a result: a table, one row per exercise."""
+"""The terminal (and notebook) view of a result: a table, one row per exercise.
+
+Every piece of text goes to Rich as a `Text`, never as a markup string: messages quote what
+the student's code raised or returned, and `[/]` or `[green]` there is data to show, not
+markup to interpret (a markup string would crash the report or restyle it).
+"""
 
 from __future__ import annotations
 
@@ -45,13 +50,13 @@ def _table(result: NotebookResult) -> Table:
         summary = "not graded (see above)" if result.status == "not-gradable" else exercise.summary
         table.add_row(
             Text(f"{mark} {exercise.id}", style=colour),
-            f"{_num(exercise.points)} / {_num(exercise.max_points)}",
-            summary,
+            Text(f"{_num(exercise.points)} / {_num(exercise.max_points)}"),
+            Text(summary),
         )
     manual = f"  (+ {_num(result.manual_points)} for the TA)" if result.manual_points else ""
     table.add_section()
     table.add_row(Text("total", style="bold"), Text(f"{_num(result.score)} / {_num(result.max_score)}", style="bold"),
-                  manual)
+                  Text(manual))
     return table
 
 
@@ -66,11 +71,10 @@ def _details(result: NotebookResult) -> list[Text]:
 
 
 def _extra_lines(exercise: ExerciseResult) -> list[str]:
-    lines = []
+    lines = list(exercise.notes)  # what happened to the exercise's cells comes before its symptoms
     failed = [c for c in exercise.checks if not c.passed]
     if len(failed) > 1 or (failed and failed[0].message != exercise.summary):
         lines += [f"✘ {c.name}: {c.message}" for c in failed]
-    lines += exercise.notes
     if exercise.manual_points:
         lines.append(f"for the TA: {exercise.manual} ({_num(exercise.manual_points)} points, graded by hand)")
     return lines
