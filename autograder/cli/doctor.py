@@ -8,19 +8,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rich.console import Console
+from rich.text import Text
 
 from autograder import __version__
 from autograder.cli.common import course_at
-
-# what each data set looks like in the torchvision layout (or the course's own layout)
-DATASETS = {
-    "Fashion-MNIST": ["FashionMNIST/raw/train-images-idx3-ubyte", "FashionMNIST/raw/t10k-labels-idx1-ubyte"],
-    "MNIST": ["MNIST/raw/train-images-idx3-ubyte", "MNIST/raw/t10k-labels-idx1-ubyte"],
-    "SST-2": ["SST-2/train.tsv", "SST-2/dev.tsv"],
-    "Tatoeba fra-eng": ["tatoeba/fra-eng/fra.txt"],
-    "GloVe 6B 50d": ["glove"],
-}
-
 
 @dataclass
 class Finding:
@@ -35,9 +26,11 @@ def run_doctor(args: argparse.Namespace) -> int:
     findings = diagnose(course, args.backend)
     console = Console()
     for finding in findings:
-        mark = "[green]✔[/green]" if finding.ok else ("[red]✘[/red]" if finding.essential else "[yellow]![/yellow]")
-        fix = f"\n    [dim]{finding.fix}[/dim]" if finding.fix and not finding.ok else ""
-        console.print(f"{mark} {finding.what}{fix}", highlight=False)
+        mark = ("✔", "green") if finding.ok else (("✘", "red") if finding.essential else ("!", "yellow"))
+        line = Text.assemble(mark, " ", finding.what)  # paths and messages are text, never markup
+        if finding.fix and not finding.ok:
+            line.append(f"\n    {finding.fix}", style="dim")
+        console.print(line, highlight=False)
     return 0 if all(f.ok for f in findings if f.essential) else 1
 
 
@@ -107,12 +100,21 @@ def _docker(config) -> list[Finding]:
 
 
 def _datasets(root: Path) -> list[Finding]:
+    from autograder.exercises.data import DATA_SETS, split_copies
+
     found = []
-    for name, parts in DATASETS.items():
-        missing = [p for p in parts if not (root / p).exists()]
-        found.append(Finding(f"data set {name} in {root}", not missing,
+    for dataset in DATA_SETS:
+        missing = [p for p in dataset.required if not (root / p).exists()]
+        found.append(Finding(f"data set {dataset.name} in {root}", not missing,
                              f"missing {', '.join(missing)}; put the data there or set AUTOGRADER_DATA",
                              essential=False))
+    for name, copies in split_copies(root).items():
+        shown = ", ".join(copies[:4]) + (f" and {len(copies) - 4} more" if len(copies) > 4 else "")
+        found.append(Finding(
+            f"{name}: other copies of a split whose held-out labels hidden grading scrambles: {shown}", False,
+            "hidden grading leaves them out of the worker's view (only the allowlisted files are copied), but "
+            "remove them from the data folder (torchvision's download keeps raw/*.gz) so no other copy of the "
+            "folder carries the labels", essential=False))
     return found
 
 

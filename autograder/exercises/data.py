@@ -8,6 +8,7 @@ read-only, under the same variable. Files are read once per process (raw IDX, no
 
 from __future__ import annotations
 
+import fnmatch
 import functools
 import os
 import shutil
@@ -113,32 +114,149 @@ def perturb(pictures: torch.Tensor, g: torch.Generator, p: Perturbation) -> torc
 
 
 # --- the worker's view of the data ------------------------------------------------------------
+#
+# The view is built from an allowlist: for each data set, the files a notebook may read, and
+# for some of them how their held-out rows are scrambled. Anything else in the data folder
+# (torchvision's raw/*.gz downloads, processed/*.pt, a TA's backup copy) is left out, since
+# any of those may hold the labels the view scrambles. A data set is added with one entry.
 
-SCRAMBLED = {  # label files whose held-out part the worker must not read
-    Path("FashionMNIST/raw/t10k-labels-idx1-ubyte"): HELD_OUT,
-}
+
+@dataclass(frozen=True)
+class IdxLabels:
+    """Rows `rows` of an IDX label file (8-byte header, one byte per label) replaced by
+    seeded random labels 0-9, so the file still loads as before."""
+
+    rows: range
+
+    def apply(self, raw: bytes, seed: int = 20261127) -> bytes:
+        header = 8  # magic, count
+        labels = bytearray(raw)
+        count = max(0, min(self.rows.stop, len(raw) - header) - self.rows.start)
+        fake = torch.randint(0, 10, (count,), generator=torch.Generator().manual_seed(seed), dtype=torch.uint8)
+        labels[header + self.rows.start: header + self.rows.start + count] = bytes(fake.tolist())
+        return bytes(labels)
+
+
+@dataclass(frozen=True)
+class DataSet:
+    """One data set as the grader knows it: its folder in the data root, the files (glob
+    patterns, relative to the root) the worker may read, those `doctor` requires, and the
+    files whose held-out rows the worker's view scrambles."""
+
+    name: str
+    folder: str
+    files: tuple[str, ...]
+    required: tuple[str, ...]
+    scrambled: tuple[tuple[str, IdxLabels], ...] = ()
+
+    def allows(self, relative: str) -> bool:
+        return any(fnmatch.fnmatchcase(relative, pattern) for pattern in self.files)
+
+    def scramble_for(self, relative: str) -> IdxLabels | None:
+        return next((how for path, how in self.scrambled if path == relative), None)
+
+
+def _idx_files(folder: str) -> tuple[str, ...]:
+    return tuple(f"{folder}/raw/{split}-{kind}" for split in ("train", "t10k")
+                 for kind in ("images-idx3-ubyte", "labels-idx1-ubyte"))
+
+
+DATA_SETS: tuple[DataSet, ...] = (
+    DataSet("Fashion-MNIST", "FashionMNIST", _idx_files("FashionMNIST"),
+            required=("FashionMNIST/raw/train-images-idx3-ubyte", "FashionMNIST/raw/t10k-labels-idx1-ubyte"),
+            scrambled=(("FashionMNIST/raw/t10k-labels-idx1-ubyte", IdxLabels(HELD_OUT)),)),
+    DataSet("MNIST", "MNIST", _idx_files("MNIST"),
+            required=("MNIST/raw/train-images-idx3-ubyte", "MNIST/raw/t10k-labels-idx1-ubyte")),
+    DataSet("SST-2", "SST-2", ("SST-2/train.tsv", "SST-2/dev.tsv", "SST-2/test.tsv"),
+            required=("SST-2/train.tsv", "SST-2/dev.tsv")),
+    DataSet("Tatoeba fra-eng", "tatoeba", ("tatoeba/fra-eng/fra.txt",), required=("tatoeba/fra-eng/fra.txt",)),
+    DataSet("GloVe 6B 50d", "glove", ("glove/glove.6B.*.txt",), required=("glove",)),
+)
+
+
+def allowed_files(data: Path) -> dict[str, IdxLabels | None]:
+    """The files of `data` the worker's view holds (relative paths), each with its scrambling."""
+    data = Path(data)
+    found: dict[str, IdxLabels | None] = {}
+    for dataset in DATA_SETS:
+        folder = data / dataset.folder
+        if not folder.is_dir() or folder.is_symlink():
+            continue
+        for source in sorted(folder.rglob("*")):
+            relative = source.relative_to(data).as_posix()
+            if source.is_file() and not _linked(source, data) and dataset.allows(relative):
+                found[relative] = dataset.scramble_for(relative)
+    return found
+
+
+def left_out_files(data: Path) -> dict[str, list[str]]:
+    """Per data set, the files in its folder the worker's view leaves out (for `doctor`)."""
+    data = Path(data)
+    found: dict[str, list[str]] = {}
+    for dataset in DATA_SETS:
+        folder = data / dataset.folder
+        if not folder.is_dir():
+            continue
+        extra = [p.relative_to(data).as_posix() for p in sorted(folder.rglob("*"))
+                 if (p.is_file() or p.is_symlink()) and not dataset.allows(p.relative_to(data).as_posix())]
+        if extra:
+            found[dataset.name] = extra
+    return found
+
+
+def split_copies(data: Path) -> dict[str, list[str]]:
+    """Files left out of the view that look like another copy of a split the view scrambles
+    (`t10k-labels-idx1-ubyte.gz`, `processed/test.pt`): they hold the held-out labels."""
+    copies: dict[str, list[str]] = {}
+    for dataset in DATA_SETS:
+        if not dataset.scrambled:
+            continue
+        stems = {Path(path).name for path, _ in dataset.scrambled}
+        extra = left_out_files(data).get(dataset.name, [])
+        found = [p for p in extra if any(Path(p).name.startswith(stem) for stem in stems) or "/processed/" in f"/{p}"]
+        if found:
+            copies[dataset.name] = found
+    return copies
 
 
 def worker_view(data: Path, into: Path) -> Path:
-    """A copy of the data folder for hidden grading, in `into` (made here): every file hard
-    linked (copied across file systems), except that the held-out test labels are replaced by
-    seeded random labels. Loading code works unchanged; only the judge knows the true labels."""
+    """A copy of the allowed files of the data folder for hidden grading, in `into` (made
+    here): every file hard linked (copied across file systems), except that scrambled files
+    get their held-out rows replaced. Loading code works unchanged; only the judge knows
+    the true labels, and no other copy of them (a download's .gz) is in the view."""
     data = Path(data)
     into.mkdir(parents=True, exist_ok=True)
-    for source in sorted(data.rglob("*")):
-        relative = source.relative_to(data)
-        target = into / relative
-        if source.is_symlink():
-            continue  # a link could point anywhere on the grading machine
-        if source.is_dir():
-            target.mkdir(mode=0o755, exist_ok=True)
-        elif relative in SCRAMBLED:
-            target.write_bytes(_scrambled_labels(source.read_bytes(), SCRAMBLED[relative]))
+    for relative, scramble in allowed_files(data).items():
+        source, target = data / relative, into / relative
+        _make_folders(into, target.parent)
+        if scramble is not None:
+            target.write_bytes(scramble.apply(source.read_bytes()))
             os.chmod(target, 0o644)
         else:
             _link_or_copy(source, target)
     os.chmod(into, 0o755)
     return into
+
+
+def _linked(path: Path, top: Path) -> bool:
+    """Whether `path` or a folder between `top` and it is a symbolic link (it could point
+    anywhere on the grading machine)."""
+    current = path
+    while current != top and current != current.parent:
+        if current.is_symlink():
+            return True
+        current = current.parent
+    return False
+
+
+def _make_folders(root: Path, folder: Path) -> None:
+    missing = []
+    while folder != root and not folder.exists():
+        missing.append(folder)
+        folder = folder.parent
+    for path in reversed(missing):
+        path.mkdir(mode=0o755)
+        os.chmod(path, 0o755)
 
 
 def _link_or_copy(source: Path, target: Path) -> None:
@@ -152,12 +270,3 @@ def _link_or_copy(source: Path, target: Path) -> None:
             pass
     shutil.copyfile(source, target)
     os.chmod(target, 0o644)
-
-
-def _scrambled_labels(raw: bytes, rows: range, seed: int = 20261127) -> bytes:
-    header = 8  # IDX label file: magic, count
-    labels = bytearray(raw)
-    count = max(0, min(rows.stop, len(raw) - header) - rows.start)
-    fake = torch.randint(0, 10, (count,), generator=torch.Generator().manual_seed(seed), dtype=torch.uint8)
-    labels[header + rows.start: header + rows.start + count] = bytes(fake.tolist())
-    return bytes(labels)
