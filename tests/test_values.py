@@ -41,7 +41,23 @@ def test_float64_tolerance_is_tighter_than_float32():
     assert compare(T(want32), T(got32)) is None
     want64 = torch.tensor([1.0], dtype=torch.float64)
     got64 = torch.tensor([1.0 + 1e-7], dtype=torch.float64)
-    assert compare(T(want64), T(got64)) == "the value differs: first at [0]: expected 1, got 1.0000001"
+    assert compare(T(want64), T(got64)) == ("the value differs: first at [0]: expected 1, got 1.0000001 (off by 1e-07; "
+                                            "float64 results must agree to 1e-10: was this computed in float32?)")
+
+
+def test_a_close_miss_says_how_far_off_it_is_and_what_the_tolerance_was():
+    """A float64 answer that float32 arithmetic produced is named as such."""
+    want = torch.tensor([-0.4794255386], dtype=torch.float64)
+    got = torch.tensor([-0.4794255495], dtype=torch.float64)
+    assert compare(T(want), T(got)) == (
+        "the value differs: first at [0]: expected -0.4794255386, got -0.4794255495 (off by 1.1e-08; float64 "
+        "results must agree to 1e-10: was this computed in float32?)")
+    assert compare(1.0, 1.00001) == "expected 1, got 1.00001 (off by 1e-05; Python floats must agree to 1e-09: " \
+                                    "was this computed in float32?)"
+    assert compare(T([100.0]), T([100.01])) == ("the value differs: first at [0]: expected 100, got 100.01 (off by "
+                                                "0.01; float32 results must agree to 1e-05)")
+    assert compare(T([0.0]), T([1e-5])) == ("the value differs: first at [0]: expected 0, got 1e-05 (off by 1e-05; "
+                                            "float32 results must agree within 1e-06)")
 
 
 def test_digits_shown_are_enough_to_tell_the_numbers_apart():

@@ -116,7 +116,7 @@ def _compare_number(expected, actual, tol: Tolerance, path: str) -> str | None:
     if _close(complex(expected), complex(actual), rtol, atol):
         return None
     want, got = _distinct(expected, actual)
-    return f"expected {want}{_at(path)}, got {got}"
+    return f"expected {want}{_at(path)}, got {got}{_how_far(expected, actual, rtol, atol, 'Python float')}"
 
 
 def _close(a: complex, b: complex, rtol: float, atol: float) -> bool:
@@ -209,7 +209,9 @@ def _compare_elements(e: torch.Tensor, a: torch.Tensor, tol: Tolerance, where: s
     first = f"first at {list(index)}: " if index else ""
     message = (f"{count} of {total} values differ{where}; " if total > 1 else f"the value{where} differs: ")
     want, got = _distinct(shown_e[index].item(), shown_a[index].item())
-    message += f"{first}expected {want}, got {got}"
+    rtol, atol = _looser(tol, e.dtype, a.dtype)
+    how_far = _how_far(shown_e[index].item(), shown_a[index].item(), rtol, atol, _dtype(e.dtype), a.dtype)
+    message += f"{first}expected {want}, got {got}{how_far}"
     largest = _largest_difference(e, a, bad)
     if largest and total > 1:
         message += f"; largest difference {largest}"
@@ -232,6 +234,30 @@ def _mismatch(e: torch.Tensor, a: torch.Tensor, tol: Tolerance, dtype: torch.dty
     finite_a = torch.where(special, torch.zeros_like(a64), a64)
     finite_bad = (finite_e - finite_a).abs() > atol + rtol * finite_e.abs()
     return torch.where(special, special_bad, finite_bad)
+
+
+CLOSE = 1e-2  # numbers this close (relative) get the tolerance that told them apart
+
+
+def _how_far(expected: Any, actual: Any, rtol: float, atol: float, kind: str,
+             actual_dtype: torch.dtype | None = None) -> str:
+    """' (off by 1.1e-08; float64 results must agree to 1e-10: was this computed in float32?)'
+    for two close finite real numbers; '' where the distance is plain from the numbers (far
+    apart) or means nothing (nan, inf, complex, ints)."""
+    if not all(isinstance(v, float) and math.isfinite(v) for v in (expected, actual)) or "int" in kind \
+            or kind == "bool":
+        return ""
+    off = abs(actual - expected)
+    relative = off / abs(expected) if expected else off
+    if relative > CLOSE:
+        return ""  # far apart: the two numbers say it all
+    agree = f"agree to {rtol:g}" if rtol * abs(expected) >= atol else f"agree within {atol:g}"
+    subject = "Python floats" if kind == "Python float" else f"{kind} results"
+    note = f" (off by {off:.2g}; {subject} must {agree}"
+    precise = kind in ("float64", "Python float") and actual_dtype in (None, torch.float64)
+    if precise and 1e-9 <= relative <= 2e-5:
+        note += ": was this computed in float32?"
+    return note + ")"
 
 
 def _largest_difference(e: torch.Tensor, a: torch.Tensor, bad: torch.Tensor) -> str | None:
