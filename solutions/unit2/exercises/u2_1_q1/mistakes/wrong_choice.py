@@ -1,0 +1,3 @@
+"""wrong choice"""
+
+ans_u2_1_q1 = "A"

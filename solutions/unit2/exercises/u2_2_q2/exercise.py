@@ -1,0 +1,28 @@
+"""u2.2.q2: Likelihood and cross-entropy."""
+
+from autograder.exercises import Exercise, answer, case, mistake, output
+from autograder_units.unit2.common import F64
+
+
+def likelihood_inputs(d):
+    cases = []
+    for n in (1, 5, 100, 1000, 5000):
+        y = d.rand(n, dtype=F64) * 0.98 + 0.01
+        yt = d.randint(0, 2, (n,)).to(F64)
+        cases.append(case(y, yt, label=f"{n} float64 prediction{'s' if n > 1 else ''} and label{'s' if n > 1 else ''}"))
+    return cases
+
+
+EXERCISE = Exercise(
+    "u2.2.q2", "Likelihood and cross-entropy", ["log_likelihood", "ans_u2_2_q2a"],
+    checks=[
+        output("log-likelihood", "log_likelihood", likelihood_inputs, weight=5),
+        answer("assumptions", "ans_u2_2_q2a", weight=3),
+    ],
+    mistakes=[
+        mistake("the_mean_instead_of_the_sum", fails=["log-likelihood"], says="differs"),
+        mistake("the_log_of_the_product", fails=["log-likelihood"], says="got -inf"),
+        mistake("balanced_classes_assumed", fails=["assumptions"], says="is not correct"),
+    ],
+)
+

@@ -1,0 +1,3 @@
+"""balanced classes assumed"""
+
+ans_u2_2_q2a = ["A", "B", "D"]

@@ -1,0 +1,3 @@
+"""only the weights"""
+
+GOOD_INIT = (-1.0, -1.0)

@@ -1,0 +1,3 @@
+"""prefers the chain rule"""
+
+ans_u2_3_q4 = "A"

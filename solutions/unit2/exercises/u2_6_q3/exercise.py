@@ -1,0 +1,27 @@
+"""u2.6.q3: dZ/db and dZ/dW."""
+
+from autograder.exercises import Exercise, case, mistake, output
+from autograder_units.unit2.common import F64
+
+
+def jacobian_w_cases(d):
+    return [case(d.randn(5), 3, label="x of 5 float32 values, 3 classes"),
+            case(d.randn(200, dtype=F64), 10, label="x of 200 float64 values, 10 classes"),
+            case(d.randn(1), 1, label="x of 1 float32 value, 1 class"),
+            case(d.randn(4, dtype=F64), 6, label="x of 4 float64 values, 6 classes")]
+
+
+EXERCISE = Exercise(
+    "u2.6.q3", "dZ/db and dZ/dW", ["dZ_db", "dZ_dW"],
+    checks=[
+        output("dZ/db", "dZ_db", [case(1), case(3), case(10)], weight=1),
+        output("dZ/dW", "dZ_dW", jacobian_w_cases, weight=2),
+    ],
+    mistakes=[
+        mistake("all_ones", fails=["dZ/db"], says="values differ"),
+        mistake("x_in_every_entry_without_the_kronecker_delta", fails=["dZ/dW"], says="values differ"),
+        mistake("only_the_n_classes_d_non_zero_block", fails=["dZ/dW"], says="expected shape"),
+        mistake("always_float32", fails=["dZ/dW"], says="float64"),
+    ],
+)
+

@@ -1,0 +1,7 @@
+"""the gradient of the cost"""
+
+def likelihood_grad(W, b, X, labels):
+    W = W.detach().to(torch.float64).requires_grad_(True)
+    cost = F.cross_entropy(X.to(torch.float64) @ W.T + b.to(torch.float64), labels)
+    cost.backward()
+    return W.grad

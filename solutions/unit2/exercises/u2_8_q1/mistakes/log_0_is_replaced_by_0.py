@@ -1,0 +1,3 @@
+"""log 0 is replaced by 0"""
+
+ans_u2_8_q1 = "A"
