@@ -47,3 +47,5 @@ class CheckPlan(BaseModel):
     case_seconds: float = 10.0
     needs_reference: bool = True
     trajectory: bool = False  # a training run's first steps from the judge's start (see grader.py)
+    # a case's limit is at least this many times the reference's time for it (see grader.case_limit)
+    reference_factor: float | None = None

@@ -252,6 +252,9 @@ class CheckSpec:
     # compares the parameters after the first training steps from the judge's start with the
     # reference's: the exercise's accuracy is credited only when such checks pass
     trajectory: bool = False
+    # the case's limit is at least this many times the reference's time for it: for calls whose
+    # correct forms differ widely in speed (loading a whole data set item by item, say)
+    reference_factor: float | None = None
     site: str = field(default="", compare=False)  # "file:line" where the exercise file declared it
 
     def __post_init__(self) -> None:
@@ -301,7 +304,7 @@ class CheckSpec:
         plan = CheckPlan(
             name=self.name, weight=self.weight, artifact=self.artifact, rule=rule, cases=planned,
             seed=seed, case_seconds=self.case_seconds, needs_reference=self.needs_reference,
-            trajectory=self.trajectory,
+            trajectory=self.trajectory, reference_factor=self.reference_factor,
         )
         return plan, encoder.tensors
 
@@ -318,10 +321,15 @@ def declaration_site() -> str:
 
 
 def output(name: str, artifact: str, cases: CaseSource, weight: float = 1.0, trajectory: bool = False,
-           **rule: Any) -> CheckSpec:
+           case_seconds: float = 10.0, reference_factor: float | None = None, **rule: Any) -> CheckSpec:
     """Results equal the reference's (values, shapes, dtypes) on the same inputs; with
-    `trajectory`, the results are a training run's parameters from the judge's start."""
-    return CheckSpec(name, artifact, OutputRule(**rule), cases, weight, trajectory=trajectory)
+    `trajectory`, the results are a training run's parameters from the judge's start; with
+    `reference_factor`, a case may take that many times the reference's time (at least
+    `case_seconds`), and one that runs out of time on a busy machine is taken again."""
+    if reference_factor is not None and not reference_factor >= 1:
+        raise ValueError("reference_factor is how many times the reference's time a case may take: at least 1")
+    return CheckSpec(name, artifact, OutputRule(**rule), cases, weight, trajectory=trajectory,
+                     case_seconds=case_seconds, reference_factor=reference_factor)
 
 
 def raises(name: str, artifact: str, cases: CaseSource, exceptions: list[str], weight: float = 1.0) -> CheckSpec:
