@@ -30,14 +30,15 @@ EXERCISE = Exercise(
         output("values", "double", [case(torch.arange(3.0)), case(torch.ones(2, 2))], weight=3),
         {extra}
     ],
-    mistakes=[mistake("adds_one", fails=["values"], says="values differ")],
+    mistakes=[mistake("adds_one", fails=["values"], says="values differ")],{options}
 )
 '''
 MISTAKE = '"""adds one instead"""\n\ndef double(x):\n    return x + 1\n'
 REFERENCE = "def double(x):\n    ### BEGIN SOLUTION\n    return 2 * x\n    ### END SOLUTION\n"
 
 
-def make_course(root: Path, extra: str = "", points: str = '"u9.1.q1" = 10', public: str = "") -> Course:
+def make_course(root: Path, extra: str = "", points: str = '"u9.1.q1" = 10', public: str = "",
+                options: str = "") -> Course:
     """A course with one unit (`unit9`) of one exercise, its reference notebook and grader.toml."""
     (root / "grader.toml").write_text(textwrap.dedent(f"""\
         [course]
@@ -50,7 +51,7 @@ def make_course(root: Path, extra: str = "", points: str = '"u9.1.q1" = 10', pub
     folder = root / "solutions" / "unit9"
     exercise = folder / "exercises" / "u9_1_q1"
     (exercise / "mistakes").mkdir(parents=True)
-    (exercise / "exercise.py").write_text(EXERCISE.replace("{extra}", extra))
+    (exercise / "exercise.py").write_text(EXERCISE.replace("{extra}", extra).replace("{options}", options))
     (exercise / "mistakes" / "adds_one.py").write_text(MISTAKE)
     if public:
         (folder / "public").mkdir()
@@ -166,3 +167,23 @@ def test_the_authoring_guide_is_generated_and_current(course):
         for entry in ENGINE.entries(kind):
             assert f"**`{entry.name}`**" in written
     assert "## Adding one exercise, end to end" in written
+
+
+def test_an_exercise_may_give_its_cells_longer_and_the_report_says_so(tmp_path, sandbox):
+    """An answer a student computes by running an experiment in its cell would hit the course's
+    cell limit; an exercise with cell_seconds lets its cells run longer, and says it happened."""
+    course = make_course(tmp_path, options="\n    cell_seconds=20,")
+    notebook = nbformat.read(str(course.solutions / "unit9" / "unit9.ipynb"), as_version=4)
+    notebook.cells[0].source = "import time\nimport torch\n\ntime.sleep(1.5)\n\n" + REFERENCE
+    path = tmp_path / "slow.ipynb"
+    nbformat.write(notebook, str(path))
+    checkset = HiddenCheckSet(course, "unit9")
+    limits = course.config.limits.model_copy(update={"cell_seconds": 1})
+    result = grade_notebook(checkset, path, sandbox, GradingOptions(limits, seed=1))
+    exercise = result.exercises[0]
+    assert exercise.points == exercise.max_points, exercise.summary
+    assert any("past the usual 1 s limit, within this exercise's 20 s" in note for note in exercise.notes)
+
+    strict = make_course(tmp_path / "strict", options="") if (tmp_path / "strict").mkdir() is None else None
+    result = grade_notebook(HiddenCheckSet(strict, "unit9"), path, sandbox, GradingOptions(limits, seed=1))
+    assert result.exercises[0].points == 0 and "did not finish within 1 s" in " ".join(result.exercises[0].notes)

@@ -19,6 +19,9 @@ class ExerciseInfo(BaseModel):
     # or this one): when one lost points there, the failed checks of the other artifacts are
     # run again with the course's version
     uses: dict[str, str] = {}
+    # the time limit of the cells this exercise needs, where longer than the course's cell_seconds
+    # (an answer computed by an experiment in its cell)
+    cell_seconds: float | None = None
 
     @property
     def group(self) -> str:

@@ -479,7 +479,9 @@ class Exercise:
     its catalogued mistakes. Points come from grader.toml. `manual` names a part a TA grades
     (it needs manual points in grader.toml, and the reverse); `isolated` runs the exercise's
     checks in a process of their own; `uses` maps artifacts its code may call to the exercise
-    each belongs to, so one mistake is not counted twice (see README)."""
+    each belongs to, so one mistake is not counted twice (see README); `cell_seconds` lets the
+    cells the exercise needs run longer than the course's limit (an answer a student computes
+    by running an experiment in its cell)."""
 
     id: str
     title: str
@@ -494,6 +496,9 @@ class Exercise:
     # {"calc_dC_analytic": "u2.3.q4"}, or this one): a mistake there is not counted again in
     # the checks of the other artifacts (see judge/proxies.py)
     uses: dict[str, str] = field(default_factory=dict)
+    # cells this exercise needs may run this long (longer than the course's cell_seconds): for
+    # an answer a student may compute by running the experiment in its cell
+    cell_seconds: float | None = None
     site: str = field(default="", compare=False)  # "file:line" of the declaration
 
     def __post_init__(self) -> None:

@@ -85,7 +85,7 @@ class HiddenCheckSet(CheckSet):
             self.exercises.append(ExerciseInfo(
                 id=spec.id, title=spec.title, artifacts=spec.artifacts, points=unit_config.points[spec.id],
                 manual=spec.manual, manual_points=unit_config.manual_points.get(spec.id, 0.0),
-                isolated=spec.isolated, uses=spec.uses,
+                isolated=spec.isolated, uses=spec.uses, cell_seconds=spec.cell_seconds,
             ))
         notebook = folder / f"{unit}.ipynb"
         self.notebook = notebook

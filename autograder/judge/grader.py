@@ -72,7 +72,7 @@ def grade_notebook(checkset: CheckSet, notebook: Path, sandbox: Sandbox, options
     needed = sorted(set().union(*(loc.needed for loc in located.values())))
     deadline = started + options.limits.notebook_seconds
     session = WorkerSession(sandbox, options.limits, [cells[i] for i in needed], deadline, options.pending,
-                            modules=checkset.fixtures)
+                            modules=checkset.fixtures, cell_limits=_cell_limits(exercises, located, cells, options.limits))
     try:
         for info in exercises:
             earlier = {e.id: e for e in result.exercises}
@@ -149,9 +149,34 @@ def _grade_exercise(info: ExerciseInfo, located: ExerciseCells, cells: list[Cell
     result.points = round(info.points * earned / total_weight, 4)
     numbers = {cells[i].cell.number for i in located.needed}
     result.notes += [p.text for p in session.problems_in(numbers)]
+    result.notes += _long_cells(info, numbers, cells, session, options.limits)
     _summarise(result)
     result.seconds = round(time.monotonic() - started, 3)
     return result
+
+
+def _cell_limits(exercises: list[ExerciseInfo], located: dict[str, ExerciseCells], cells: list[CellInfo],
+                 limits: Limits) -> dict[int, float]:
+    """Cell number -> a limit longer than the course's, for cells of exercises that allow it."""
+    longer: dict[int, float] = {}
+    for info in exercises:
+        if info.cell_seconds is None or info.cell_seconds <= limits.cell_seconds:
+            continue
+        for position in located[info.id].needed:
+            number = cells[position].cell.number
+            longer[number] = max(longer.get(number, 0.0), info.cell_seconds)
+    return longer
+
+
+def _long_cells(info: ExerciseInfo, numbers: set[int], cells: list[CellInfo], session: WorkerSession,
+                limits: Limits) -> list[str]:
+    """Say when a cell ran past the course's cell limit within this exercise's longer one."""
+    if info.cell_seconds is None:
+        return []
+    described = {c.cell.number: c.cell.describe() for c in cells}
+    return [f"{described[n]} ran for {session.cell_seconds[n]:.0f} s, past the usual {limits.cell_seconds:g} s "
+            f"limit, within this exercise's {info.cell_seconds:g} s for a cell that runs an experiment"
+            for n in sorted(numbers) if session.cell_seconds.get(n, 0.0) > limits.cell_seconds]
 
 
 def _credit_despite_dependencies(info: ExerciseInfo, result: ExerciseResult, prepared: list[PreparedCheck],

@@ -48,9 +48,13 @@ class SessionOver(Exception):
 
 class WorkerSession:
     def __init__(self, sandbox: Sandbox, limits: Limits, cells: list[CellInfo], deadline: float,
-                 pending: Worker | None = None, modules: list[ModuleSource] | None = None):
+                 pending: Worker | None = None, modules: list[ModuleSource] | None = None,
+                 cell_limits: dict[int, float] | None = None):
         self.sandbox = sandbox
-        self.limits = limits
+        # cell number -> its time limit where an exercise that needs it allows longer than the
+        # course's cell_seconds (a cell that runs an experiment to compute an answer)
+        self.cell_limits = cell_limits or {}
+        self.cell_seconds: dict[int, float] = {}  # cell number -> how long it ran (the last time)
         self.modules = modules or []  # the checks' helper modules, installed in every worker started
         self.cells = cells
         self.deadline = deadline
@@ -211,7 +215,8 @@ class WorkerSession:
         return True
 
         worker = self._worker
-        timeout = max(min(self.limits.cell_seconds, self.deadline - time.monotonic()), 0.5)
+        limit = self.cell_limits.get(info.cell.number, self.limits.cell_seconds)
+        timeout = max(min(limit, self.deadline - time.monotonic()), 0.5)
         nonce = secrets.token_hex(8)
         try:
             worker.send(RunCell(index=info.cell.number, source=info.python, timeout=timeout, nonce=nonce))
@@ -258,6 +263,8 @@ def _cell_error_text(error: ErrorInfo, timeout: float) -> str:
     if error.kind == "timeout":
         return f"did not finish within {timeout:g} s"
     if error.kind == "memory":
+        if isinstance(reply, CellDone):
+            self.cell_seconds[info.cell.number] = reply.seconds
         return "ran out of memory (memory limit exceeded)"
     where = f" at line {error.line}" if error.line else ""
     message = f": {error.message}" if error.message else ""
