@@ -83,16 +83,8 @@ class Reference:
     def stand_ins(self, names: list[str]) -> ProxyServer:
         """The reference's functions `names`, for a worker's proxies (see judge/proxies.py)."""
         namespace = self.prober().namespace
-        return ProxyServer({n: namespace[n] for n in names if callable(namespace.get(n))}, run=self._locked)
-
-    def _locked(self, thunk):
-        with self._lock:
-            previous = torch.get_num_threads()
-            torch.set_num_threads(self.threads)
-            try:
-                return thunk()
-            finally:
-                torch.set_num_threads(previous)
+        # answered in a process forked per case, never under this reference's lock
+        return ProxyServer({n: namespace[n] for n in names if callable(namespace.get(n))}, threads=self.threads)
 
     def observe(self, steps: list[Step], seed: int, tensors: dict[str, torch.Tensor], key_prefix: str = "") -> Observed:
         with self._lock:

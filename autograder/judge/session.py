@@ -8,6 +8,7 @@ bounded; after that every remaining case fails with the reason.
 
 from __future__ import annotations
 
+import re
 import secrets
 import time
 from dataclasses import dataclass
@@ -19,9 +20,9 @@ from autograder.config.models import Limits
 from autograder.notebook.plan import CellInfo
 from autograder.protocol import codec, framing
 from autograder.protocol import values as V
-from autograder.judge.proxies import ProxyServer
-from autograder.protocol.messages import (
+from autograder.judge.proxies import Envelope, ProxyServer
 from autograder.probes.helpers import WORKER_PACKAGE
+from autograder.protocol.messages import (
     CaseDone, CaseFailed, CellDone, ErrorInfo, LoadModules, ModuleSource, ModulesLoaded, ProxyCall, Ready, RunCase,
     RunCell, Step,
 )
@@ -29,8 +30,8 @@ from autograder.sandbox.base import Sandbox, SandboxError, Worker
 
 GRACE_SECONDS = 5.0
 STARTUP_ATTEMPTS = 3
-
 STARTUP_SECONDS = 30.0  # installing the checks' helper modules
+
 
 @dataclass
 class CellProblem:
@@ -56,6 +57,7 @@ class WorkerSession:
         self.cell_limits = cell_limits or {}
         self.cell_seconds: dict[int, float] = {}  # cell number -> how long it ran (the last time)
         self.modules = modules or []  # the checks' helper modules, installed in every worker started
+        self.limits = limits
         self.cells = cells
         self.deadline = deadline
         self.problems: dict[int, CellProblem] = {}   # by cell number
@@ -66,6 +68,7 @@ class WorkerSession:
         self._outputs: list[str] = []
         self._over: str | None = None
         self._startup_seconds = 0.0
+        self._proxied: str | None = None  # the group whose code called a proxy in this worker
 
     # -- public -------------------------------------------------------------------
 
@@ -73,6 +76,8 @@ class WorkerSession:
                  group: str = "", proxy: ProxyServer | None = None) -> Observed:
         """Run one case; with `proxy`, its names are stood in for by the course's functions."""
         started = time.monotonic()
+        if self._proxied is not None and group != self._proxied:
+            self._fresh_worker()
         try:
             worker = self._ensure_worker()
         except SessionOver as exc:
@@ -82,16 +87,21 @@ class WorkerSession:
         timeout = max(min(timeout, self.deadline - time.monotonic()), 0.5)
         payload = codec.Encoder().payload() if not tensors else _payload(steps, tensors)
         nonce = secrets.token_hex(8)
+        if proxy is not None:
+            proxy.begin(Envelope.of_inputs(_case_tensors(steps, tensors)))
         try:
             worker.send(RunCase(steps=steps, seed=seed, timeout=timeout, group=group, nonce=nonce,
                                 proxies=proxy.names if proxy else []), payload)
-            deadline = time.monotonic() + timeout + GRACE_SECONDS
+            case_deadline = time.monotonic() + timeout
+            deadline = case_deadline + GRACE_SECONDS
             reply, reply_payload = worker.receive(deadline)
             while isinstance(reply, ProxyCall):
                 _check_nonce(reply, nonce)
                 if proxy is None:
                     raise framing.ProtocolError("a proxy call in a case without proxies")
-                worker.send(*proxy.answer(reply, reply_payload))
+                self._proxied = group  # what the course's function answered must not reach another exercise
+                # answered in a process of its own, within this case's time (see judge/proxies.py)
+                worker.send(*proxy.answer(reply, reply_payload, case_deadline))
                 reply, reply_payload = worker.receive(deadline)
             _check_nonce(reply, nonce)
         except framing.Timeout:
@@ -102,6 +112,9 @@ class WorkerSession:
         except framing.ProtocolError:
             self._retire(kill=True)
             return Observed([], failure="the notebook's code sent the grader data it cannot read", fatal=True)
+        finally:
+            if proxy is not None:
+                proxy.end()
         if isinstance(reply, CaseFailed):
             return Observed([], failure=reply.message or "the checking process failed")
         if not isinstance(reply, CaseDone) or len(reply.outcomes) != len(steps):
@@ -120,7 +133,13 @@ class WorkerSession:
         return spent
 
     def problems_in(self, numbers: set[int]) -> list[CellProblem]:
-        return [p for n, p in sorted(self.problems.items()) if n in numbers]
+        """The problems of the cells `numbers` (an exercise's cells) that concern it: a cell
+        that hung or crashed first (the root cause of the NameErrors after it), then the
+        others in notebook order. A failed cell is left out when the exercise needs from it
+        only names that an earlier cell also provides (`import torch` before a memory bomb)."""
+        cells = {info.cell.number: info for info in self.cells}
+        found = [p for n, p in sorted(self.problems.items()) if n in numbers and _concerns(n, numbers, cells)]
+        return sorted(found, key=lambda p: not p.fatal)
 
     def output(self) -> str:
         """What the notebook printed, over all its workers, capped like one worker's."""
@@ -143,6 +162,16 @@ class WorkerSession:
 
     # -- worker lifecycle -----------------------------------------------------------
 
+    def _fresh_worker(self) -> None:
+        """After a regrade whose code called the course's functions, a new worker for the
+        next exercise: files it saved in the sandbox's /tmp (the course's answers on the
+        course's inputs) or processes it left are gone with the old one. The restart is the
+        grader's choice: it does not count against the notebook's restarts."""
+        self._proxied = None
+        if self._worker is not None:
+            self._retire(kill=True)
+            self.restarts -= 1
+
     def _ensure_worker(self) -> Worker:
         while self._worker is None or not self._worker.alive():
             if self._worker is not None:
@@ -163,6 +192,8 @@ class WorkerSession:
             raise SessionOver(self._over)
         self._worker = self._spawn_ready()
         self.ready = getattr(self._worker, "ready", None)
+        if not self._load_modules():
+            return
         for info in self.cells:
             if info.cell.number in self.problems and self.problems[info.cell.number].fatal:
                 continue
@@ -170,8 +201,6 @@ class WorkerSession:
                 return  # the worker is gone; the caller's loop restarts without this cell
 
     def _spawn_ready(self) -> Worker:
-        if not self._load_modules():
-            return
         """A started worker. Start-up can fail for reasons outside the notebook (a machine
         short of memory while a neighbour's memory bomb is killed): no student code has run
         yet, so it is tried again before the session gives up."""
@@ -187,13 +216,6 @@ class WorkerSession:
                 time.sleep(0.5 * (attempt + 1))
         raise AssertionError("unreachable")
 
-    def _run_cell(self, info: CellInfo) -> bool:
-        """Run one cell; False when it cost the worker (it is then never run again)."""
-        if info.python is None:
-            return True
-        if info.syntax_error:
-            self._note(info, f"has a syntax error at line {info.syntax_line}: {info.syntax_error}")
-            return True
     def _load_modules(self) -> bool:
         """Install the checks' helpers in the new worker; False when the worker is gone."""
         if not self.modules:
@@ -214,6 +236,13 @@ class WorkerSession:
             return False
         return True
 
+    def _run_cell(self, info: CellInfo) -> bool:
+        """Run one cell; False when it cost the worker (it is then never run again)."""
+        if info.python is None:
+            return True
+        if info.syntax_error:
+            self._note(info, f"has a syntax error at line {info.syntax_line}: {info.syntax_error}")
+            return True
         worker = self._worker
         limit = self.cell_limits.get(info.cell.number, self.limits.cell_seconds)
         timeout = max(min(limit, self.deadline - time.monotonic()), 0.5)
@@ -234,6 +263,8 @@ class WorkerSession:
             self._retire(kill=True)
             self._note(info, "disturbed the grader's channel, so it was left out", fatal=True)
             return False
+        if isinstance(reply, CellDone):
+            self.cell_seconds[info.cell.number] = reply.seconds
         if isinstance(reply, CellDone) and reply.error is not None:
             self._note(info, _cell_error_text(reply.error, timeout), fatal=False,
                        incident=reply.error.kind in ("memory", "timeout"))
@@ -259,16 +290,57 @@ class WorkerSession:
         return reason
 
 
+def _concerns(number: int, numbers: set[int], cells: dict[int, CellInfo]) -> bool:
+    """Whether the problem of cell `number` concerns the exercise whose cells are `numbers`:
+    the exercise's own code is there (the last of its cells, or one no later cell of it reads
+    from), or a later cell reads a name that only this cell provides."""
+    problem = cells.get(number)
+    later = [cells[n] for n in sorted(numbers) if n > number and n in cells]
+    if problem is None or not later:
+        return True
+    wanted = {name for info in later for name in info.needs & problem.binds
+              if _provider(name, info.cell.number, cells) == number}
+    if not wanted:
+        return True
+    earlier = set().union(*(info.binds for n, info in cells.items() if n < number))
+    return bool(wanted - earlier)
+
+
+def _provider(name: str, before: int, cells: dict[int, CellInfo]) -> int | None:
+    """The cell that last binds `name` before cell `before`."""
+    return max((n for n, info in cells.items() if n < before and name in info.binds), default=None)
+
+
 def _cell_error_text(error: ErrorInfo, timeout: float) -> str:
     if error.kind == "timeout":
         return f"did not finish within {timeout:g} s"
     if error.kind == "memory":
-        if isinstance(reply, CellDone):
-            self.cell_seconds[info.cell.number] = reply.seconds
         return "ran out of memory (memory limit exceeded)"
+    download = _download_attempt(error)
+    if download is not None:
+        return download
     where = f" at line {error.line}" if error.line else ""
     message = f": {error.message}" if error.message else ""
     return f"raised {error.type}{where}{message}"
+
+
+NETWORK_ERRORS = {"URLError", "HTTPError", "gaierror", "ConnectionError", "ConnectTimeout", "ProxyError"}
+NETWORK_WORDS = ("error downloading", "urlopen error", "name or service not known", "temporary failure in name resolution",
+                 "network is unreachable", "failed to establish a new connection", "nodename nor servname")
+
+
+def _download_attempt(error: ErrorInfo) -> str | None:
+    """A cell that tried to download (torchvision's `download=True` outside the data folder,
+    `urllib`, `requests`): the grader has no network, and the data sets are already there."""
+    text = error.message.lower()
+    if not (NETWORK_ERRORS & set(error.classes) or any(word in text for word in NETWORK_WORDS)):
+        return None
+    what = re.search(r"error downloading ([\w.\-]+)", error.message, re.I)
+    tried = f"tried to download {what.group(1).rstrip(':.')}" if what else "tried to reach the network"
+    where = f" at line {error.line}" if error.line else ""
+    return (f"{tried}{where}, but the grader has no network. The course's data sets are already on the grading "
+            f"machine, in the folder named by the environment variable AUTOGRADER_DATA: load them from there, e.g. "
+            f"datasets.FashionMNIST(os.environ.get('AUTOGRADER_DATA', 'data'), download=False)")
 
 
 def _payload(steps: list[Step], tensors: dict[str, torch.Tensor]) -> bytes:
@@ -293,11 +365,20 @@ def _collect_keys(value: V.Value, keys: set[str]) -> None:
     elif isinstance(value, V.DictV):
         for item in value.values:
             _collect_keys(item, keys)
+    elif isinstance(value, V.HelperV):
+        for item in [*value.args, *value.kwargs.values()]:
+            _collect_keys(item, keys)
+
+
+def _case_tensors(steps: list[Step], tensors: dict[str, torch.Tensor]) -> list[torch.Tensor]:
+    """The tensors a case sends: what its proxied calls are measured against."""
+    keys: set[str] = set()
+    for step in steps:
+        for value in [*step.args, *step.kwargs.values()]:
+            _collect_keys(value, keys)
+    return [tensors[k] for k in sorted(keys) if k in tensors]
 
 
 def _check_nonce(reply, nonce: str) -> None:
     if getattr(reply, "nonce", None) != nonce:
         raise framing.ProtocolError("a reply to a request the grader did not send")
-    elif isinstance(value, V.HelperV):
-        for item in [*value.args, *value.kwargs.values()]:
-            _collect_keys(item, keys)
