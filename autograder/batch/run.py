@@ -60,6 +60,9 @@ class BatchReport:
     statuses: dict[str, int]
     out: Path
     problems: list[str] = field(default_factory=list)  # class files that could not be written
+    # students whose result was graded under other settings (checks, points, limits, engine or
+    # seed) and kept, because this run graded only some students (--only)
+    stale: list[str] = field(default_factory=list)
 
 
 def grade_batch(course: Course, sandbox: Sandbox, options: BatchOptions, executor: Executor | None = None,
@@ -71,7 +74,8 @@ def grade_batch(course: Course, sandbox: Sandbox, options: BatchOptions, executo
     layout, submissions = discover(options.submissions, options.unit, out.workdir,
                                    relevance=lambda path: exercises_found(path, options.unit, artifacts))
     digests = {s.student: _digest(s) for s in submissions}
-    todo = [s for s in submissions if _needs_grading(s, out, digests[s.student], checkset.version, options)]
+    todo = [s for s in submissions if _needs_grading(s, out, digests[s.student], checkset.grading_key, run.seed,
+                                                      options)]
     make_progress = progress or (lambda total, kept: BatchProgress(total, kept))
     executor = executor or LocalExecutor(options.jobs)
 
@@ -88,7 +92,7 @@ def grade_batch(course: Course, sandbox: Sandbox, options: BatchOptions, executo
                 outcome.notebook = _relative(submission.notebook, [options.submissions, out.workdir / "extracted",
                                                                    out.workdir])
                 _shorten_paths(outcome, submission.notebook)
-                _write_submission(out, submission, outcome, checkset.version, run.seed, digests[submission.student])
+                _write_submission(out, submission, outcome, checkset, run.seed, digests[submission.student])
                 bar.advance(submission.student, f"{outcome.score:g}/{outcome.max_score:g} {outcome.status}",
                             failed=outcome.status != "graded")
         except BaseException:
@@ -102,8 +106,9 @@ def grade_batch(course: Course, sandbox: Sandbox, options: BatchOptions, executo
     statuses: dict[str, int] = {}
     for record in records:
         statuses[record.result.status] = statuses.get(record.result.status, 0) + 1
+    stale = sorted(r.student for r in records if r.grading_key != checkset.grading_key or r.seed != run.seed)
     return BatchReport(layout, len(submissions), len(todo), len(submissions) - len(todo), statuses, out.root,
-                       problems)
+                       problems, stale)
 
 
 def _digest(submission: Submission) -> str:
@@ -129,14 +134,17 @@ def _describe(error: BaseException) -> str:
     return f"{type(error).__name__}: {text}" if text else type(error).__name__
 
 
-def _needs_grading(submission: Submission, out: OutputFolder, digest: str, version: str, options: BatchOptions) -> bool:
+def _needs_grading(submission: Submission, out: OutputFolder, digest: str, grading_key: str, seed: int,
+                   options: BatchOptions) -> bool:
+    """Whether a submission must be graded (again): its notebook, or anything that changes a
+    grade (the unit's checks and reference, points, limits, the engine, the seed), changed."""
     if options.only:
         return submission.student in options.only
     if options.force:
         return True
     record = out.record(submission.student)
-    return not (record and record.notebook_sha256 == digest and record.checks_version == version
-                and record.unit == options.unit)
+    return not (record and record.notebook_sha256 == digest and record.grading_key == grading_key
+                and record.seed == seed and record.unit == options.unit)
 
 
 def _relative(path: Path | None, bases: list[Path]) -> str:
@@ -172,7 +180,7 @@ def _shorten_paths(result: NotebookResult, notebook: Path | None) -> None:
             check.message = fix(check.message)
 
 
-def _write_submission(out: OutputFolder, submission: Submission, result: NotebookResult, version: str,
+def _write_submission(out: OutputFolder, submission: Submission, result: NotebookResult, checkset: HiddenCheckSet,
                       seed: int, digest: str) -> None:
     """The student's files, each on its own: a writer that fails costs that file, named in
     the row's reason, never the other files, the record or the run."""
@@ -192,14 +200,21 @@ def _write_submission(out: OutputFolder, submission: Submission, result: Noteboo
         except Exception as error:  # noqa: BLE001 - one student's file must not end the run
             _writer_failed(result, relative, error)
     try:
-        out.write(f"log/{student}.txt", result.output or "(the notebook printed nothing)\n")
+        out.write(f"log/{student}.txt", (result.output or "(the notebook printed nothing)\n") + _internal_log(result))
     except Exception as error:  # noqa: BLE001
         _writer_failed(result, f"log/{student}.txt", error)
     out.save_record(GradeRecord(
         student=student, name=submission.name, lms_id=submission.lms_id,
         notebook=result.notebook, notebook_sha256=digest, unit=result.unit,
-        checks_version=version, seed=seed, result=result,
+        checks_version=checkset.version, grading_key=checkset.grading_key, seed=seed, result=result,
     ))
+
+
+def _internal_log(result: NotebookResult) -> str:
+    """For the TA, after what the notebook printed: checks the grader could not run, and why
+    (tracebacks of defects in the checks, which never reach the student's feedback)."""
+    lines = [f"--- {e.id}: {note}" for e in result.exercises for note in e.internal]
+    return ("\n=== the grader's own problems (not the student's) ===\n" + "\n".join(lines) + "\n") if lines else ""
 
 
 def _writer_failed(result: NotebookResult, relative: str, error: Exception) -> None:

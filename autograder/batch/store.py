@@ -31,6 +31,8 @@ class GradeRecord(BaseModel):
     notebook_sha256: str = ""
     unit: str
     checks_version: str
+    # the unit's checks and reference, its points, the limits and the engine it was graded with
+    grading_key: str = ""
     seed: int
     result: NotebookResult
 

@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from rich.console import Console
+from rich.text import Text
 
 from autograder.batch.ingest import IngestError
 from autograder.batch.ray_executor import RayUnavailable
@@ -52,6 +53,11 @@ def run_grade(args: argparse.Namespace) -> int:
 
 
 def _executor_and_sandbox(course, args: argparse.Namespace, unit: str):
+    if report.stale:
+        names = ", ".join(report.stale[:5]) + (f" and {len(report.stale) - 5} more" if len(report.stale) > 5 else "")
+        console.print(Text(f"warning: {len(report.stale)} result(s) were graded under other settings (checks, points, "
+                           f"limits, grader version or seed) and kept: {names}; run again without --only, or with "
+                           "--force, to grade them with the current ones", style="yellow"))
     """Where the submissions are graded. Locally: this machine's sandbox, warmed up now.
     On Ray: each node builds its own judge and sandbox; the driver needs neither."""
     from autograder.sandbox import create_sandbox

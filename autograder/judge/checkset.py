@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import abc
+import functools
+import hashlib
+import json
 import os
 import threading
 from dataclasses import dataclass
@@ -92,6 +95,10 @@ class HiddenCheckSet(CheckSet):
         self.reference = Reference(notebook, {s.id: s.artifacts for s in self.specs}, threads,
                                    helpers=HelperModules(self.code.fixture_package))
         self.version = unit_digest(folder)
+        # everything that changes a grade besides the notebook and the seed: the unit's checks
+        # and reference, its points, the limits, the engine (a batch's resume key)
+        self.grading_key = settings_digest(self.version, unit_config.model_dump(mode="json"),
+                                           course.config.limits.model_dump(mode="json"))
         self._prepared: dict[tuple[str, int, bool], list[PreparedCheck]] = {}
         self._lock = threading.Lock()
 
@@ -129,6 +136,25 @@ class HiddenCheckSet(CheckSet):
                 ]
             prepared.append(PreparedCheck(plan, tensors, expected, registry=self.code.registry))
         return prepared
+
+
+def settings_digest(version: str, unit_config: dict, limits: dict) -> str:
+    h = hashlib.sha256()
+    for part in (version, json.dumps(unit_config, sort_keys=True), json.dumps(limits, sort_keys=True), engine_digest()):
+        h.update(part.encode())
+        h.update(b"\0")
+    return h.hexdigest()[:16]
+
+
+@functools.lru_cache(maxsize=1)
+def engine_digest() -> str:
+    """The grader's own code: a change to how it grades is a change of the resume key."""
+    package = Path(__file__).resolve().parents[1]
+    h = hashlib.sha256()
+    for path in sorted(package.rglob("*.py")):
+        h.update(str(path.relative_to(package)).encode())
+        h.update(path.read_bytes())
+    return h.hexdigest()[:16]
 
 
 class PublicCheckSet(CheckSet):
