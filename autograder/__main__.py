@@ -1,5 +1,3 @@
-import sys
+from autograder.cli.main import run
 
-from autograder.cli.main import main
-
-sys.exit(main())
+run()

@@ -16,7 +16,6 @@ judge process: the worker sandbox on each node sees what it sees on one machine.
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import io
 import json
@@ -258,6 +257,8 @@ def _course_data(grade: GradeSubmission, root: Path, relocated: bool) -> Path:
 
 def _unpacked(shipped: list, digest: str) -> Path:
     """The node's copy of a shipped tar: fetched and unpacked by the first task on the node."""
+    import fcntl  # issue 17: imported here, so that `autograder check` imports on Windows
+
     import ray
 
     cache = Path(tempfile.gettempdir()) / NODE_CACHE
@@ -280,4 +281,3 @@ def _unpacked(shipped: list, digest: str) -> Path:
 
 def _relocated(text: str, here: str, there: str) -> str:
     return text.replace(json.dumps(here)[1:-1], json.dumps(there)[1:-1])
-

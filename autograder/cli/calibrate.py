@@ -8,7 +8,6 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from autograder.authoring.calibrate import calibrate
 from autograder.cli.common import UsageError, check_unit_name, course_at, require_course
 
 
@@ -25,6 +24,8 @@ def run_calibrate(args: argparse.Namespace) -> int:
     course = course_at(args.course) or require_course()
     if args.seeds < 2:
         raise UsageError("--seeds must be at least 2: one run has no spread")
+    from autograder.authoring.calibrate import calibrate  # imports torch: only for this command
+
     rows = calibrate(course, unit, args.exercise, args.seeds)
     if not rows:
         raise UsageError(f"{args.exercise} has no accuracy check to calibrate")

@@ -31,6 +31,10 @@ def run_grade(args: argparse.Namespace) -> int:
             only=args.only or [], lms=args.lms, seed=args.seed, assignment_name=args.assignment_name or unit,
         )
         if sandbox.reduced:
+            if not args.allow_reduced_isolation:
+                raise UsageError(
+                    f"refusing to grade a class with {sandbox.isolation}: install bubblewrap (apt-get install "
+                    "bubblewrap) or use --backend docker, or pass --allow-reduced-isolation to grade without a sandbox")
             console.print(f"[yellow]{sandbox.isolation}[/yellow]", highlight=False)
         report = grade_batch(course, sandbox, options, executor=executor)
     except IngestError as exc:
@@ -94,10 +98,12 @@ def add_parser(sub) -> None:
     grade.add_argument("--address", help="the Ray cluster: auto, HOST:PORT or ray://HOST:PORT "
                                          "(default: grader.toml's batch.ray.address)")
     grade.add_argument("--backend", choices=["local", "docker"])
+    grade.add_argument("--allow-reduced-isolation", action="store_true",
+                       help="grade even where no sandbox can run (no bubblewrap, not Linux): student code then "
+                            "runs as a plain process of this user")
     grade.add_argument("--force", action="store_true", help="grade every submission again")
     grade.add_argument("--only", action="append", metavar="STUDENT", help="grade only this student (repeatable)")
     grade.add_argument("--lms", choices=["moodle", "canvas"], help="also write that LMS's grade import file")
     grade.add_argument("--assignment-name", help="the assignment's column name for the Canvas import")
     grade.add_argument("--seed", type=int, help="seed of the hidden checks' inputs (kept when resuming)")
     grade.add_argument("--course", type=Path)
-

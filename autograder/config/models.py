@@ -35,7 +35,10 @@ class Limits(_C):
 
 
 class SandboxConfig(_C):
-    backend: Literal["local", "docker"] = Field("local", description="where student code runs")
+    backend: Literal["local", "docker", "portable"] = Field(
+        "local", description="where student code runs: 'local' (bubblewrap or a plain subprocess on Linux; "
+                             "'portable' elsewhere), 'docker', or 'portable' (a spawned process without a "
+                             "sandbox: time and memory limits only, for students' Windows and macOS machines)")
     isolation: Literal["auto", "bwrap", "none"] = Field(
         "auto", description="local backend: bubblewrap when available ('auto'), required ('bwrap') or off ('none')"
     )

@@ -1,9 +1,15 @@
-"""Sandbox backends behind one interface (`base.Sandbox`): `local` and `docker`."""
+"""Sandbox backends behind one interface (`base.Sandbox`): `local`, `docker` and `portable`.
+
+`local` means bubblewrap (or a plain subprocess with resource limits) on Linux; elsewhere
+(Windows, macOS) it means `portable`, the spawned worker of a student's own machine. Each
+backend's module is imported only when chosen: `local` and `docker` use Unix-only modules.
+"""
 
 from __future__ import annotations
 
 import os
 import shutil
+import sys
 import tempfile
 import time
 import weakref
@@ -22,7 +28,7 @@ def create_sandbox(config: SandboxConfig, backend: str | None = None, readonly_d
     view = held_out_view(data_dir) if hidden else None
     if view is not None:
         data_dir = view / "data"
-    chosen = backend or config.backend
+    chosen = resolved_backend(backend or config.backend)
     if chosen == "local":
         from autograder.sandbox.local import LocalSandbox
 
@@ -31,11 +37,23 @@ def create_sandbox(config: SandboxConfig, backend: str | None = None, readonly_d
         from autograder.sandbox.docker import DockerSandbox
 
         sandbox = DockerSandbox(config, readonly_dirs, data_dir=data_dir)
+    elif chosen == "portable":
+        from autograder.sandbox.portable import PortableSandbox
+
+        sandbox = PortableSandbox(data_dir=data_dir)
     else:
-        raise SandboxError(f"unknown backend {chosen!r}; use local or docker")
+        raise SandboxError(f"unknown backend {chosen!r}; use local, docker or portable")
     if view is not None:
         weakref.finalize(sandbox, shutil.rmtree, view, True)
     return sandbox
+
+
+def resolved_backend(name: str) -> str:
+    """The backend that runs for a configured name: `local` is Linux's (bubblewrap, /proc,
+    resource limits); on other systems it is `portable`."""
+    if name == "local" and not sys.platform.startswith("linux"):
+        return "portable"
+    return name
 
 
 def held_out_view(data_dir: Path | None) -> Path | None:
@@ -59,13 +77,14 @@ STALE_SECONDS = 24 * 3600
 def _remove_stale_views() -> None:
     """Views left by runs that were killed (no clean-up runs after SIGKILL): a day old is
     older than any grading run."""
+    me = os.geteuid() if hasattr(os, "geteuid") else None  # Windows: a user's temp folder is their own
     for folder in Path(tempfile.gettempdir()).glob(VIEW_PREFIX + "*"):
         try:
             status = folder.stat()
-            if status.st_uid == os.geteuid() and time.time() - status.st_mtime > STALE_SECONDS:
+            if me in (None, status.st_uid) and time.time() - status.st_mtime > STALE_SECONDS:
                 shutil.rmtree(folder, ignore_errors=True)
         except OSError:
             continue
 
 
-__all__ = ["Sandbox", "SandboxError", "create_sandbox", "held_out_view"]
+__all__ = ["Sandbox", "SandboxError", "create_sandbox", "held_out_view", "resolved_backend"]

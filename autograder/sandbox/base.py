@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import abc
+import time
 from dataclasses import dataclass
 
 from pydantic import TypeAdapter
 
 from autograder.config.models import Limits
 from autograder.protocol import framing
-from autograder.protocol.messages import Reply
+from autograder.protocol.messages import Ready, Reply
 
 _REPLY = TypeAdapter(Reply)
 
@@ -105,3 +106,19 @@ class Sandbox(abc.ABC):
 
     def close(self) -> None:
         """Release resources shared by this sandbox's workers."""
+
+
+def receive_ready(worker: Worker, seconds: float) -> Worker:
+    """Wait for a spawned worker's Ready (kept as `worker.ready`); SandboxError, with the
+    last lines it printed, if it exits or stays silent instead."""
+    try:
+        reply, _ = worker.receive(time.monotonic() + seconds)
+    except (framing.ProtocolError, framing.Timeout) as exc:
+        worker.close()
+        detail = worker.output().strip().splitlines()[-5:]
+        raise SandboxError(f"the worker did not start ({type(exc).__name__}): " + " | ".join(detail)) from None
+    if not isinstance(reply, Ready):
+        worker.close()
+        raise SandboxError("the worker did not introduce itself")
+    worker.ready = reply
+    return worker

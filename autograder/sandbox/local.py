@@ -23,16 +23,13 @@ import subprocess
 import sys
 import tempfile
 import threading
-import time
 from pathlib import Path
 
 import autograder
 from autograder.config.loader import DATA_ENV
 from autograder.config.models import Limits
-from autograder.protocol import framing
-from autograder.protocol.messages import Ready
 from autograder.sandbox import process
-from autograder.sandbox.base import Sandbox, SandboxError, Worker
+from autograder.sandbox.base import Sandbox, SandboxError, Worker, receive_ready
 from autograder.sandbox.uids import UidLease, lease_uid
 from autograder.sandbox.workers import ForkedWorker, LocalWorker, PipeWorker
 
@@ -163,19 +160,7 @@ class LocalSandbox(Sandbox):
         return PipeWorker(limits, popen, from_worker_r, to_worker_w, capture, lease, workdir)
 
     def wait_ready(self, worker: Worker) -> Worker:
-        try:
-            reply, _ = worker.receive(time.monotonic() + READY_SECONDS)
-        except (framing.ProtocolError, framing.Timeout) as exc:
-            worker.close()
-            detail = worker.output().strip().splitlines()[-5:]
-            raise SandboxError(
-                f"the worker did not start ({type(exc).__name__}): " + " | ".join(detail)
-            ) from None
-        if not isinstance(reply, Ready):
-            worker.close()
-            raise SandboxError("the worker did not introduce itself")
-        worker.ready = reply
-        return worker
+        return receive_ready(worker, READY_SECONDS)
 
     # -- building the command -----------------------------------------------------
 

@@ -1,4 +1,7 @@
-"""Process-tree helpers for the judge: find, measure and stop a worker and its children."""
+"""Process-tree helpers for the judge: find, measure and stop a worker and its children.
+
+They read Linux's /proc; on a system without it (the portable backend's Windows and macOS)
+a process has no known descendants and importing this module still works."""
 
 from __future__ import annotations
 
@@ -8,7 +11,8 @@ import threading
 import time
 from pathlib import Path
 
-PAGE = os.sysconf("SC_PAGE_SIZE")
+PROC = Path("/proc")
+PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
 
 
 def pid_alive(pid: int) -> bool:
@@ -24,7 +28,9 @@ def pid_alive(pid: int) -> bool:
 
 def _children_map() -> dict[int, list[int]]:
     children: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
+    if not PROC.is_dir():
+        return children
+    for entry in PROC.iterdir():
         if not entry.name.isdigit():
             continue
         try:

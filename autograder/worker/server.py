@@ -1,4 +1,10 @@
-"""The worker's main loop: take the channel, drop privileges, then serve requests."""
+"""The worker's main loop: take the channel, drop privileges, then serve requests.
+
+With `--portable` (the portable sandbox: Windows, macOS, or forced on Linux) the worker uses
+nothing Unix-only: no `resource` limits (the judge watches its memory from outside), no
+forked checking processes (cases run in this process), no Unix sockets. Unix-only modules are
+imported only on the paths that need them, so this module imports anywhere.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +12,6 @@ import argparse
 import builtins
 import os
 import platform
-import resource
 import sys
 
 IN_WORKER_ENV = "AUTOGRADER_IN_WORKER"
@@ -24,10 +29,10 @@ def main(argv: list[str]) -> int:
     import torch  # imported after the channel is safe, so a slow import is ours alone
 
     torch.set_num_threads(options.threads)
-    return introduce_and_serve(channel_in, channel_out, options.memory_mib)
+    return introduce_and_serve(channel_in, channel_out, options.memory_mib, portable=options.portable)
 
 
-def introduce_and_serve(channel_in: int, channel_out: int, memory_mib: int) -> int:
+def introduce_and_serve(channel_in: int, channel_out: int, memory_mib: int, portable: bool = False) -> int:
     """The part of a worker's life after its process is set up: limits, Ready, serve."""
     os.environ[IN_WORKER_ENV] = "1"
     import torch
@@ -36,13 +41,14 @@ def introduce_and_serve(channel_in: int, channel_out: int, memory_mib: int) -> i
     from autograder.protocol.messages import Ready
     from autograder.worker.session import serve
 
-    _limit_memory(memory_mib)
+    if not portable:
+        _limit_memory(memory_mib)
     cuda = torch.cuda.is_available()  # through NVML (see the sandbox's environment): CUDA stays untouched
     framing.write_frame(channel_out, Ready(
         python=platform.python_version(), torch=torch.__version__, cuda=cuda,
         device_name=f"cuda ({torch.cuda.device_count()} GPU)" if cuda else "cpu", precision=pin_precision(),
     ))
-    serve(framing.FrameReader(channel_in), channel_out)
+    serve(framing.FrameReader(channel_in), channel_out, forking=not portable)
     return 0
 
 
@@ -54,6 +60,8 @@ def _parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--zygote", action="store_true", help="start workers by forking (batch grading)")
     parser.add_argument("--control-fd", type=int, default=3, help="the zygote's control socket")
     parser.add_argument("--connect", help="talk to the judge on this Unix socket instead of stdin/stdout")
+    parser.add_argument("--portable", action="store_true",
+                        help="use nothing Unix-only: the judge limits time and memory from outside")
     return parser.parse_args(argv)
 
 
@@ -99,6 +107,8 @@ def _limit_memory(memory_mib: int) -> None:
     Importing torch maps hundreds of MiB of writable library data; counting from here
     makes the limit mean "what the student's code may allocate".
     """
+    import resource
+
     in_use = 0
     try:
         with open("/proc/self/status") as status:
