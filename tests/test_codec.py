@@ -560,3 +560,47 @@ def test_complex_tensor_at_a_4_byte_offset_is_safe_to_compute_with():
     assert data.data_ptr() % 8 == 0
     order = torch.argsort(data.real, stable=True)
     assert torch.equal(torch.gather(data, -1, order).real, data.real[order])
+
+
+# --- drawn inputs (public releases) -----------------------------------------------------------
+
+def test_drawn_tensors_are_rebuilt_bit_for_bit_from_their_recipe():
+    """The release's inputs are rebuilt on the student's machine: the stream must not depend on
+    the platform (these values were written down on the machine that made the release)."""
+    from autograder.protocol import drawn
+
+    assert drawn.uniform(1, (4,), torch.float64).tolist() == [0.7576315999031067, 0.2793108820915222,
+                                                              0.40306925773620605, 0.7346844673156738]
+    assert drawn.normal(1, (4,), torch.float32).tolist() == [0.2725909352302551, -0.6403752565383911,
+                                                             0.5415818691253662, 0.8341308236122131]
+    assert drawn.integers(1, (4,), 0, 10).tolist() == [5, 9, 4, 8]
+    big = drawn.normal(3, (20_000,), torch.float64)
+    assert abs(big.mean().item()) < 0.03 and abs(big.std().item() - 1) < 0.03
+
+
+def test_a_drawn_recipe_is_rebuilt_by_the_judge_but_never_accepted_from_a_worker():
+    recipe = V.DrawnV(kind="uniform", seed=5, shape=[2, 3], dtype="float32", low=-1, high=1)
+    live = Decoder({}, trusted=True).decode(recipe)
+    assert live.shape == (2, 3) and live.dtype == torch.float32 and bool((live >= -1).all() and (live < 1).all())
+    assert Decoder({}, trusted=False).decode(recipe) == Opaque("drawn", "not accepted from this side")
+    assert torch.equal(Decoder({}, trusted=False, drawn=True).decode(recipe).data, live)
+    with pytest.raises(DecodeError):
+        Decoder({}, trusted=True).decode(recipe.model_copy(update={"shape": [10**6, 10**6]}))
+
+
+def test_a_release_sends_untouched_draws_as_recipes_and_the_rest_as_bytes():
+    from autograder.exercises import spec as S
+
+    def cases(d):
+        x = d.randn(100, 3)
+        changed = d.rand(4)
+        changed[0] = 5.0  # changed after it was drawn: it must travel as it is now
+        return [S.case(x, changed, x * 2)]
+
+    check = S.output("values", "f", cases)
+    plan, tensors = check.plan(seed=1, release=True)
+    first, second, third = plan.cases[0].steps[0].args
+    assert isinstance(first, V.DrawnV) and isinstance(second, V.TensorV) and isinstance(third, V.TensorV)
+    assert len(tensors) == 2
+    hidden, _ = check.plan(seed=1)
+    assert all(isinstance(a, V.TensorV) for a in hidden.cases[0].steps[0].args)

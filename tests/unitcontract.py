@@ -107,6 +107,13 @@ def contract(unit: str, seed: int = 11, mistake_limits: dict | None = None,
         expected = sum(c.rule.kind == "answer" for s in specs for c in s.checks if c.public)
         assert answers == expected > 0
 
+    def test_public_release_is_small():
+        """A unit's public data (check plans, expected values, public code) stays at most 1 MB:
+        drawn inputs travel as recipes, rebuilt where they are used."""
+        folder = ROOT / "assignments" / unit / "checks"
+        size = sum(p.stat().st_size for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+        assert size <= 1_000_000, f"{folder} holds {size / 1e6:.2f} MB"
+
     return {name: value for name, value in locals().items()
             if name.startswith("test_") or name in ("module_grade", "reference_results", "stub_results",
                                                     "mistake_results")}

@@ -53,7 +53,8 @@ def write_public(folder: Path, data: PublicData, tensors: dict[str, torch.Tensor
     folder.mkdir(parents=True, exist_ok=True)
     save_file({k: v.contiguous() for k, v in sorted(tensors.items())}, str(folder / TENSORS_NAME))
     (folder / TENSORS_NAME).chmod(0o644)
-    text = json.dumps(data.model_dump(mode="json"), indent=1, sort_keys=False)
+    # compact: fields that are None are left out (they read back as their default, None)
+    text = json.dumps(data.model_dump(mode="json", exclude_none=True), separators=(",", ":"), sort_keys=False)
     (folder / JSON_NAME).write_text(text + "\n", encoding="utf-8")
 
 

@@ -30,7 +30,7 @@ from autograder.checks.raises import RaisesRule
 from autograder.checks.rerun import RerunRule
 from autograder.checks.source import SourceRule
 from autograder.checks.values import describe_tensor
-from autograder.protocol import codec
+from autograder.protocol import codec, drawn
 from autograder.protocol import values as V
 from autograder.protocol.messages import GradRequest, Observe, Step, Timing
 
@@ -47,23 +47,45 @@ def quick_budget() -> bool:
 
 
 class Draw:
-    """The randomness for one check: a torch generator and a Python RNG, both seeded; and
-    which training budget its cases should use (`quick`)."""
+    """The randomness for one check: a torch generator and a Python RNG, both seeded; which
+    training budget its cases should use (`quick`); and whether the cases are for the public
+    release (`release`).
 
-    def __init__(self, seed: int):
+    For a release, `randn`, `rand` and `randint` give tensors that travel as their recipe and
+    are rebuilt exactly where they are used (protocol/drawn.py), so the release stays small;
+    a tensor computed from them, or changed in place, travels as its bytes. Hidden grading
+    draws with torch's generator."""
+
+    def __init__(self, seed: int, release: bool = False):
         self.seed = seed
         self.g = torch.Generator().manual_seed(seed)
         self.py = random.Random(seed)
         self.quick = quick_budget()
+        self.release = release
 
     def randn(self, *shape: int, dtype: torch.dtype = torch.float32) -> torch.Tensor:
+        if self.release:
+            return self._recorded("normal", shape, dtype, 0.0, 1.0)
         return torch.randn(*shape, generator=self.g, dtype=dtype)
 
     def rand(self, *shape: int, dtype: torch.dtype = torch.float32) -> torch.Tensor:
+        if self.release:
+            return self._recorded("uniform", shape, dtype, 0.0, 1.0)
         return torch.rand(*shape, generator=self.g, dtype=dtype)
 
     def randint(self, low: int, high: int, shape: Sequence[int]) -> torch.Tensor:
+        if self.release:
+            return self._recorded("integers", tuple(shape), torch.int64, float(low), float(high))
         return torch.randint(low, high, tuple(shape), generator=self.g)
+
+    def _recorded(self, kind: str, shape: tuple, dtype: torch.dtype, low: float, high: float) -> torch.Tensor:
+        shape = tuple(int(s) for s in (shape[0] if len(shape) == 1 and isinstance(shape[0], (tuple, list)) else shape))
+        seed = self.py.randrange(2**31)
+        tensor = drawn.rebuild(kind, seed, shape, dtype, low, high)
+        tensor._autograder_recipe = (V.DrawnV(kind=kind, seed=seed, shape=list(shape),  # type: ignore[attr-defined]
+                                              dtype=str(dtype).removeprefix("torch."), low=low, high=high),
+                                     tensor._version)
+        return tensor
 
     def child_seed(self) -> int:
         return self.py.randrange(2**31)
@@ -217,6 +239,14 @@ def _describe(value: Any) -> str:
     return text if len(text) <= 40 else f"a {type(value).__name__} of length {len(value) if hasattr(value, '__len__') else '?'}"
 
 
+def drawn_recipe(value: torch.Tensor) -> V.DrawnV | None:
+    """The recipe of a tensor a release's Draw made, if it is still as drawn."""
+    recipe = getattr(value, "_autograder_recipe", None)
+    if recipe is None or recipe[1] != value._version or value.requires_grad:
+        return None
+    return recipe[0]
+
+
 def encode_argument(value: Any, encoder: codec.Encoder) -> V.Value:
     if isinstance(value, GeneratorArg):
         return V.GeneratorV(seed=value.seed)
@@ -226,6 +256,8 @@ def encode_argument(value: Any, encoder: codec.Encoder) -> V.Value:
                          kwargs={k: encode_argument(v, encoder) for k, v in value.kwargs.items()})
     if isinstance(value, HandleArg):
         return V.HandleV(name=value.name)
+    if isinstance(value, torch.Tensor) and drawn_recipe(value) is not None:
+        return drawn_recipe(value)
     if isinstance(value, StridedArg):
         base = encoder.encode(value.base)
         return base.model_copy(update={"view": V.StridedView(
@@ -273,8 +305,10 @@ class CheckSpec:
         grads = self.observe.grads.model_copy(update={"upstream": encode_argument(c.upstream, encoder)})
         return self.observe.model_copy(update={"grads": grads})
 
-    def plan(self, seed: int, key_prefix: str = "") -> tuple[CheckPlan, dict[str, torch.Tensor]]:
-        draw = Draw(seed)
+    def plan(self, seed: int, key_prefix: str = "", release: bool = False) -> tuple[CheckPlan, dict[str, torch.Tensor]]:
+        """The check's cases for `seed` as data, and the tensors they refer to; for a public
+        `release`, drawn inputs travel as recipes (see Draw)."""
+        draw = Draw(seed, release=release)
         cases = self.cases(draw) if callable(self.cases) else list(self.cases)
         encoder = codec.Encoder(prefix=key_prefix)
         planned = []

@@ -122,7 +122,7 @@ class HiddenCheckSet(CheckSet):
             prefix = f"{exercise_id}/{check.name}/"
             check_seed = derive_seed(seed, exercise_id, check.name)
             try:
-                plan, tensors = check.plan(check_seed, key_prefix=prefix + "in/")
+                plan, tensors = check.plan(check_seed, key_prefix=prefix + "in/", release=public_only)
             except DataMissing as exc:  # this check only: the exercise's other checks still run
                 plan = CheckPlan(name=check.name, weight=check.weight, artifact=check.artifact, rule=check.rule,
                                  cases=[], seed=check_seed, needs_reference=False)

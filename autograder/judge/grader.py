@@ -11,6 +11,7 @@ from pathlib import Path
 
 from autograder.checks import CaseContext, ReferenceFailed, Verdict, evaluate
 from autograder.checks.observed import Observed
+from autograder.protocol import codec
 from autograder.protocol.messages import Step
 from autograder.protocol.values import TensorV
 from autograder.config.models import Limits
@@ -402,8 +403,8 @@ def _ends_exercise(actual: Observed) -> bool:
 
 def _arguments(step: Step, tensors: dict) -> tuple:
     """The judge's own view of a call's arguments (inert data; views as their base)."""
-    inert = Observed([], tensors)
-    return tuple(inert.decode(a.model_copy(update={"view": None}) if isinstance(a, TensorV) else a)
+    decoder = codec.Decoder(tensors, trusted=False, drawn=True)  # the judge's own plan: drawn inputs rebuilt
+    return tuple(decoder.decode(a.model_copy(update={"view": None}) if isinstance(a, TensorV) else a)
                  for a in step.args)
 
 

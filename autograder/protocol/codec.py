@@ -18,6 +18,7 @@ import torch
 from safetensors.torch import load as _st_load
 from safetensors.torch import save as _st_save
 
+from autograder.protocol import drawn
 from autograder.protocol import values as V
 
 _type = builtins.type
@@ -264,9 +265,11 @@ class Decoder:
     """
 
     def __init__(self, tensors: dict[str, torch.Tensor], *, trusted: bool,
-                 handles: dict[str, Any] | None = None, helpers: Callable[[str, str], Any] | None = None):
+                 handles: dict[str, Any] | None = None, helpers: Callable[[str, str], Any] | None = None,
+                 drawn: bool = False):
         self.tensors = tensors
         self.trusted = trusted
+        self.drawn = drawn or trusted  # rebuild drawn inputs (the judge's own plans; never a worker's reply)
         self.handles = handles
         self.helpers = helpers  # (module, name) -> the checks' helper of that name (trusted side only)
 
@@ -295,6 +298,8 @@ class Decoder:
                 return found
             case V.TensorV():
                 return self._tensor(v)
+            case V.DrawnV() if self.drawn:
+                return self._drawn(v)
             case V.GeneratorV() if self.trusted:
                 return _Generator().manual_seed(v.seed)
             case V.HelperV() if self.trusted and self.helpers is not None:
@@ -312,6 +317,17 @@ class Decoder:
                 return Opaque(v.type_name, v.summary)
             case _:
                 return Opaque(getattr(v, "t", "value"), "not accepted from this side")
+
+    def _drawn(self, v: V.DrawnV) -> Any:
+        try:
+            data = drawn.rebuild(v.kind, v.seed, tuple(v.shape), dtype_from_name(v.dtype), v.low, v.high)
+        except ValueError as exc:
+            raise DecodeError(str(exc)) from None
+        if not self.trusted:
+            return TensorData(data, "cpu", v.requires_grad)
+        if v.requires_grad and data.is_floating_point():
+            data.requires_grad_(True)
+        return data
 
     def _tensor(self, v: V.TensorV) -> Any:
         data = self.tensors.get(v.key)

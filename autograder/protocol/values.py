@@ -102,6 +102,20 @@ class TensorV(_V):
     view: StridedView | None = None
 
 
+class DrawnV(_V):
+    """A random tensor rebuilt from its recipe where it is used (see protocol/drawn.py): how a
+    public release carries the inputs a check drew, instead of their bytes."""
+
+    t: Literal["drawn"] = "drawn"
+    kind: Literal["uniform", "normal", "integers"]
+    seed: int = Field(ge=0, lt=2**63)
+    shape: list[int] = Field(max_length=16)
+    dtype: str = Field(max_length=32)
+    low: float = 0.0   # uniform: [low, high); normal: mean, std; integers: [low, high)
+    high: float = 1.0
+    requires_grad: bool = False
+
+
 class DtypeV(_V):
     t: Literal["dtype"] = "dtype"
     name: str = Field(max_length=32)
@@ -149,7 +163,7 @@ class OpaqueV(_V):
 Value = Annotated[
     Union[
         NoneV, BoolV, IntV, FloatV, ComplexV, StrV, ListV, TupleV, DictV,
-        TensorV, DtypeV, GeneratorV, HelperV, HandleV, OpaqueV,
+        TensorV, DrawnV, DtypeV, GeneratorV, HelperV, HandleV, OpaqueV,
     ],
     Field(discriminator="t"),
 ]
