@@ -6,14 +6,15 @@ The worker is spawned before the judge imports torch, so the two imports overlap
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 
 from rich.console import Console
 from rich.text import Text
 
-from autograder.cli.common import UsageError, check_unit_name, course_at, public_checks, require_course, settings
+from autograder.cli.common import (
+    UsageError, check_unit_name, course_at, data_folder, public_checks, require_course, settings,
+)
 from autograder.config.loader import DATA_ENV
 from autograder.sandbox import create_sandbox
 
@@ -39,14 +40,15 @@ def run_check(args: argparse.Namespace) -> int:
 
 
 def check_notebook(unit: str, notebook: Path, *, hidden: bool = False, only: list[str] | None = None,
-                   course_dir: Path | None = None, backend: str | None = None, seed: int | None = None):
-    """Grade one notebook with the public (or, for staff, hidden) checks of `unit`."""
+                   course_dir: Path | None = None, backend: str | None = None, seed: int | None = None,
+                   workers=None):
+    """Grade one notebook with the public (or, for staff, hidden) checks of `unit`. `workers`
+    gives the sandbox and a spawned worker (a kernel's spare, see spare.py); by default both
+    are new."""
     course = course_at(course_dir, near=notebook.parent if notebook.parent.exists() else None)
     config = settings(course)
-    # a student without the course checkout names the data folder with AUTOGRADER_DATA
-    data = course.data_dir if course is not None else (Path(os.environ[DATA_ENV]) if os.environ.get(DATA_ENV) else None)
-    sandbox = create_sandbox(config.sandbox, backend, data_dir=data, hidden=hidden)
-    pending = sandbox.spawn(config.limits)
+    data = data_folder(course)
+    sandbox, pending = (workers or start_worker)(config, backend, data, hidden)
     try:
         from autograder.judge.checkset import HiddenCheckSet
         from autograder.judge.grader import GradingOptions, grade_notebook
@@ -63,3 +65,10 @@ def check_notebook(unit: str, notebook: Path, *, hidden: bool = False, only: lis
         raise
     options = GradingOptions(config.limits, only=only, seed=seed, pending=pending)
     return grade_notebook(checkset, notebook, sandbox, options)
+
+
+def start_worker(config, backend: str | None, data: Path | None, hidden: bool):
+    """A new sandbox and a worker spawned in it at once, so that its start-up (importing
+    torch) overlaps the judge's own imports."""
+    sandbox = create_sandbox(config.sandbox, backend, data_dir=data, hidden=hidden)
+    return sandbox, sandbox.spawn(config.limits)
