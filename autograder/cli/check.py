@@ -15,7 +15,6 @@ from rich.text import Text
 from autograder.cli.common import (
     UsageError, check_unit_name, course_at, data_folder, public_checks, require_course, settings,
 )
-from autograder.config.loader import DATA_ENV
 from autograder.sandbox import create_sandbox
 
 
