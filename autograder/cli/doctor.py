@@ -68,6 +68,7 @@ def _local() -> list[Finding]:
 
 def _docker(config) -> list[Finding]:
     from autograder.sandbox.base import SandboxError
+    from autograder.deploy.image import SOURCE_LABEL
     from autograder.sandbox.docker import VERSION_LABEL, docker_client, gpus_available
 
     try:
@@ -84,11 +85,8 @@ def _docker(config) -> list[Finding]:
         label = (image.labels or {}).get(VERSION_LABEL)
         if config.host_python:
             found.append(Finding(f"image {config.image} (this machine's Python is mounted into it)", True))
-        elif label == __version__:
-            found.append(Finding(f"image {config.image} matches autograder {__version__}", True))
         else:
-            found.append(Finding(f"image {config.image} was built for autograder {label or 'an unknown version'}",
-                                 False, f"rebuild it: docker build -t {config.image} ."))
+            found.append(_image_current(config.image, label, (image.labels or {}).get(SOURCE_LABEL)))
     gpus = gpus_available(client)
     if config.gpu == "required" and not gpus:
         found.append(Finding("GPUs visible to Docker", False,
@@ -97,6 +95,18 @@ def _docker(config) -> list[Finding]:
         found.append(Finding("GPUs visible to Docker" if gpus else "no GPUs visible to Docker (training checks "
                              "run on the CPU)", True))
     return found
+
+
+def _image_current(name: str, version: str | None, source: str | None) -> Finding:
+    """Current: built from this autograder's code (the digest scripts/build-image.sh labels it with)."""
+    from autograder.deploy.image import source_digest
+
+    rebuild = f"rebuild it: scripts/build-image.sh {name}"
+    if version != __version__:
+        return Finding(f"image {name} was built for autograder {version or 'an unknown version'}", False, rebuild)
+    if source != source_digest():
+        return Finding(f"image {name} holds other code than this autograder's (or does not say which)", False, rebuild)
+    return Finding(f"image {name} is current: built from this autograder {__version__}'s code", True)
 
 
 def _datasets(root: Path) -> list[Finding]:
