@@ -16,6 +16,7 @@ from types import ModuleType
 from typing import Any, Callable, Iterable
 
 import autograder.fixtures.fashion
+import autograder.fixtures.modules
 import autograder.fixtures.scratch
 from autograder.checks.memory import MESSAGES as MEMORY_FACTS
 from autograder.checks.plan import Rule  # noqa: F401 - imports every rule kind, so RULE_KINDS is complete
@@ -24,9 +25,11 @@ from autograder.checks.rule import RULE_KINDS, RuleKind
 from autograder.exercises import spec
 from autograder.exercises.loader import EXERCISES, PUBLIC, UnitCode, load_unit_public
 
-ENGINE_FIXTURES: tuple[ModuleType, ...] = (autograder.fixtures.fashion, autograder.fixtures.scratch)
+ENGINE_FIXTURES: tuple[ModuleType, ...] = (autograder.fixtures.fashion, autograder.fixtures.modules,
+                                           autograder.fixtures.scratch)
 
-CHECK_BUILDERS = ("output", "grad", "raises", "memory", "perf", "answer", "rerun", "accuracy", "prop", "source",
+CHECK_BUILDERS = ("output", "grad", "raises", "memory", "perf", "answer", "rerun", "accuracy", "prop", "source", "ops",
+                  "layers",
                   "hidden_only")
 CASE_BUILDERS = ("case", "sequence", "call", "trained", "generator", "every_other", "kept", "helper", "made",
                  "fixture", "using", "mistake")

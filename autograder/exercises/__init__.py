@@ -7,12 +7,12 @@ here; docs/authoring.md lists every piece with an example.
 from autograder.checks.registry import check_property, experiment, transform
 from autograder.exercises.spec import (
     Call, Case, CheckSpec, Draw, Exercise, Mistake, accuracy, answer, call, case, every_other, fixture, generator,
-    grad, helper, hidden_only, kept, made, memory, mistake, output, perf, prop, raises, rerun, sequence, source,
+    grad, helper, hidden_only, kept, layers, made, memory, mistake, ops, output, perf, prop, raises, rerun, sequence, source,
     trained, using,
 )
 
 __all__ = [
     "Call", "Case", "CheckSpec", "Draw", "Exercise", "Mistake", "accuracy", "answer", "call", "case", "check_property",
-    "every_other", "experiment", "fixture", "generator", "grad", "helper", "hidden_only", "kept", "made", "memory",
-    "mistake", "output", "perf", "prop", "raises", "rerun", "sequence", "source", "trained", "transform", "using",
+    "every_other", "experiment", "fixture", "generator", "grad", "helper", "hidden_only", "kept", "layers", "made", "memory",
+    "mistake", "ops", "output", "perf", "prop", "raises", "rerun", "sequence", "source", "trained", "transform", "using",
 ]

@@ -22,6 +22,8 @@ from autograder.checks.accuracy import AccuracyRule
 from autograder.checks.answer import AnswerRule
 from autograder.checks.grads import GradRule
 from autograder.checks.memory import MemoryRule
+from autograder.checks.layers import LayersRule
+from autograder.checks.ops import OpsRule
 from autograder.checks.output import OutputRule
 from autograder.checks.perf import PerfRule
 from autograder.checks.plan import CasePlan, CheckPlan, Rule
@@ -442,6 +444,22 @@ def source(name: str, artifact: str, cases: CaseSource, weight: float = 1.0, no_
     """The function's source (parsed, not run) avoids loops or forbidden names."""
     return CheckSpec(name, artifact, SourceRule(no_loops=no_loops, forbid=forbid or [], reason=reason), cases, weight,
                      observe=Observe(result=False, source=True))
+
+
+def layers(name: str, artifact: str, cases: CaseSource, weight: float = 1.0, case_seconds: float = 10.0,
+           **tolerance: Any) -> CheckSpec:
+    """The module's layers give the reference's outputs for the same weights and input (the
+    case's last step returns `autograder.fixtures.modules.layer_outputs`); the first layer
+    that differs is named."""
+    return CheckSpec(name, artifact, LayersRule(**tolerance), cases, weight, case_seconds=case_seconds)
+
+
+def ops(name: str, artifact: str, cases: CaseSource, forbid: list[str], weight: float = 1.0, reason: str = "",
+        case_seconds: float = 10.0) -> CheckSpec:
+    """The call dispatches none of the aten operations `forbid` (e.g. convolution, im2col,
+    unfold): proof that the exercise's forbidden library routine was not used, by any name."""
+    return CheckSpec(name, artifact, OpsRule(forbid=forbid, reason=reason), cases, weight,
+                     observe=Observe(ops=True), case_seconds=case_seconds)
 
 
 def grad(name: str, artifact: str, cases: CaseSource, wrt_args: list[int], weight: float = 1.0,

@@ -25,6 +25,7 @@ from typing import Any, Iterator
 
 import numpy as np
 import torch
+from torch.utils._python_dispatch import TorchDispatchMode
 
 from autograder.fixtures.scratch import scratch_folder
 from autograder.probes.errors import StepTimeout, describe_exception
@@ -152,8 +153,10 @@ class Prober:
         seed_everything(seed)
         outcome = StepOutcome()
         result = None
+        recorder = OpRecorder() if observe.ops else None
+        counters = {name: 0 for name in observe.count_calls}
         try:
-            with time_limit(timeout):
+            with time_limit(timeout), counting(self.namespace, counters), recording(recorder):
                 started = _perf_counter()
                 result = target(*args, **kwargs)
                 outcome.seconds = _perf_counter() - started
@@ -165,6 +168,10 @@ class Prober:
             outcome.error = describe_exception(exc)
             return outcome
         leave_if_forked(self.owner)
+        if recorder is not None:
+            outcome.ops = sorted(recorder.ops)[:5000]
+        if observe.count_calls:
+            outcome.calls = dict(counters)
         if observe.storage:
             outcome.storage = _storage_facts(result, args, before)
         if step.keep_as:
@@ -233,6 +240,48 @@ class Prober:
             args=[None if g is None else encoder.encode(g) for g in arg_grads],
             params={n: (None if g is None else encoder.encode(g)) for n, g in zip(params, param_grads)},
         )
+
+
+class OpRecorder(TorchDispatchMode):
+    """Notes the name of every aten operation dispatched while active (`convolution` for
+    F.conv2d, nn.Conv2d, getattr(F, "con" + "v2d") and torch.ops.aten.convolution alike)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.ops: set[str] = set()
+
+    def __torch_dispatch__(self, func, types, args=(), kwargs=None):
+        self.ops.add(func.overloadpacket.__name__)
+        return func(*args, **(kwargs or {}))
+
+
+@contextmanager
+def recording(recorder: OpRecorder | None) -> Iterator[None]:
+    if recorder is None:
+        yield
+        return
+    with recorder:
+        yield
+
+
+@contextmanager
+def counting(namespace: dict[str, Any], counters: dict[str, int]) -> Iterator[None]:
+    """While active, calls of the notebook names in `counters` are counted there."""
+    saved = {name: namespace[name] for name in counters if callable(namespace.get(name))}
+
+    def counted(name: str, function: Any) -> Any:
+        def call(*args: Any, **kwargs: Any) -> Any:
+            counters[name] += 1
+            return function(*args, **kwargs)
+        return call
+
+    for name, function in saved.items():
+        namespace[name] = counted(name, function)
+    try:
+        yield
+    finally:
+        for name, function in saved.items():
+            namespace[name] = function
 
 
 def _is_tensor(x: Any) -> bool:

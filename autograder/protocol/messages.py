@@ -57,6 +57,12 @@ class Observe(_M):
     timing: Timing | None = None
     grads: GradRequest | None = None
     source: bool = False
+    # record the names of the aten operations the call dispatches (a convolution written by
+    # hand must not call the library's): how a check proves a forbidden operation was not used
+    ops: bool = False
+    # count the calls of these notebook names during the call (how often a decoder calls the
+    # student's attention function, say)
+    count_calls: list[str] = Field(default_factory=list, max_length=16)
 
 
 class Step(_M):
@@ -116,6 +122,8 @@ class StepOutcome(_M):
     args_after: list[Value] | None = None
     grads: GradOutcome | None = None
     source: str | None = Field(default=None, max_length=200_000)
+    ops: list[Annotated[str, Field(max_length=100)]] | None = Field(default=None, max_length=5000)
+    calls: dict[Annotated[str, Field(max_length=64)], int] | None = None
 
 
 # --- requests -----------------------------------------------------------------------
