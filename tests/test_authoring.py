@@ -187,3 +187,29 @@ def test_an_exercise_may_give_its_cells_longer_and_the_report_says_so(tmp_path, 
     strict = make_course(tmp_path / "strict", options="") if (tmp_path / "strict").mkdir() is None else None
     result = grade_notebook(HiddenCheckSet(strict, "unit9"), path, sandbox, GradingOptions(limits, seed=1))
     assert result.exercises[0].points == 0 and "did not finish within 1 s" in " ".join(result.exercises[0].notes)
+
+
+MEASURING_PROPERTY = '''\
+from autograder.checks.registry import check_property
+from autograder.checks.rule import Verdict
+
+
+@check_property()
+def mean_at_least(ctx, minimum: float):
+    """The result's mean is at least `minimum` (and reports the mean it measured)."""
+    mean = float(ctx.actual.result().data.mean())
+    return Verdict.pass_(measured=mean) if mean >= minimum else Verdict.fail(f"the mean is {mean:.3f}", measured=mean)
+'''
+
+
+def test_calibrate_judges_the_reference_over_seeds_and_reports_what_it_measured(tmp_path):
+    """`autograder calibrate` runs any check on the reference as if it were a student's, over
+    seeds: how often it passes, and the spread of the number a rule or property measured."""
+    from autograder.authoring.calibrate import calibrate
+
+    course = make_course(tmp_path, extra='prop("mean", "double", lambda d: [case(d.rand(50))], "mean_at_least", '
+                                          'minimum=0.9),', public=MEASURING_PROPERTY)
+    (row,) = calibrate(course, "unit9", "u9.1.q1", seeds=5, checks=["mean"])
+    assert row.runs == 5 and len(row.scores) == 5
+    assert 0.8 < row.mean < 1.2 and row.spread > 0  # twice a uniform draw: mean 1, varying with the seed
+    assert row.passed == sum(score >= 0.9 for score in row.scores)

@@ -54,13 +54,13 @@ class AccuracyRule(RuleKind):
         scored = (f"{ctx.artifact}: {ctx.for_label()}the model classifies {accuracy:.1%} of {len(labels)} "
                   f"{self.what} correctly")
         if self.at_most is not None and accuracy > self.at_most:
-            return (f"{scored}, more than the asked model can reach (at most about {self.at_most:.0%}): "
-                    "check that you return the model the exercise describes")
+            return Verdict.fail(f"{scored}, more than the asked model can reach (at most about {self.at_most:.0%}): "
+                                "check that you return the model the exercise describes", measured=accuracy)
         if accuracy >= self.full_at:
-            return None
+            return Verdict.pass_(measured=accuracy)
         fraction = max(0.0, (accuracy - self.zero_at) / (self.full_at - self.zero_at))
         return Verdict.fail(f"{scored}; full marks from {self.full_at:.0%}, none at {self.zero_at:.0%} or less",
-                            fraction)
+                            fraction, measured=accuracy)
 
 
 def score(predicted: torch.Tensor, labels: torch.Tensor) -> float:

@@ -9,6 +9,7 @@ its public modules), so public check data can name it without shipping code.
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from typing import Any, ClassVar, Literal
 
 import torch
@@ -17,7 +18,7 @@ from pydantic import Field
 
 from autograder.checks.context import CaseContext, gate
 from autograder.checks.registry import check_property
-from autograder.checks.rule import RuleKind
+from autograder.checks.rule import RuleKind, Verdict
 from autograder.checks.values import Policy, Tolerance, compare, kind_of
 from autograder.protocol.codec import TensorData
 
@@ -49,8 +50,12 @@ class PropertyRule(RuleKind):
         failed = gate(ctx)
         if failed:
             return failed
-        problem = ctx.registry.get("property", self.name).function(ctx, **self.params)
-        return f"{ctx.artifact}: {ctx.for_label()}{problem}" if problem else None
+        outcome = ctx.registry.get("property", self.name).function(ctx, **self.params)
+        if isinstance(outcome, Verdict):  # a property that reports what it measured (for calibration)
+            if outcome.passed:
+                return outcome
+            return replace(outcome, message=f"{ctx.artifact}: {ctx.for_label()}{outcome.message}")
+        return f"{ctx.artifact}: {ctx.for_label()}{outcome}" if outcome else None
 
 
 def as_tensor(value: Any) -> torch.Tensor | None:

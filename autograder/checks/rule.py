@@ -32,20 +32,21 @@ class Verdict:
     status: Status
     message: str = ""
     fraction: float = 0.0
+    measured: float | None = None  # the number the rule judged (an accuracy, a ratio): for calibration
 
     @property
     def passed(self) -> bool:
         return self.status == "passed"
 
     @classmethod
-    def pass_(cls) -> "Verdict":
-        return cls("passed", "", 1.0)
+    def pass_(cls, measured: float | None = None) -> "Verdict":
+        return cls("passed", "", 1.0, measured)
 
     @classmethod
-    def fail(cls, message: str, fraction: float = 0.0) -> "Verdict":
+    def fail(cls, message: str, fraction: float = 0.0, measured: float | None = None) -> "Verdict":
         """A failed case that still earns `fraction` of the check's points (an accuracy
         between the calibrated bars)."""
-        return cls("failed", message, min(max(float(fraction), 0.0), 1.0))
+        return cls("failed", message, min(max(float(fraction), 0.0), 1.0), measured)
 
     @classmethod
     def not_graded(cls, message: str) -> "Verdict":
