@@ -16,6 +16,7 @@ from autograder.exercises.spec import Mistake
 from autograder.judge.checkset import HiddenCheckSet
 from autograder.judge.grader import GradingOptions, grade_notebook
 from autograder.report.models import CheckResult, ExerciseResult
+from conftest import ROOT
 
 EXERCISE = '''\
 """u9.1.q1: Double a tensor."""
@@ -213,3 +214,40 @@ def test_calibrate_judges_the_reference_over_seeds_and_reports_what_it_measured(
     assert row.runs == 5 and len(row.scores) == 5
     assert 0.8 < row.mean < 1.2 and row.spread > 0  # twice a uniform draw: mean 1, varying with the seed
     assert row.passed == sum(score >= 0.9 for score in row.scores)
+
+
+def _code_in_strings(path: Path) -> list[str]:
+    """String constants of a file that are Python code: a lambda, or a call through torch,
+    __import__ or a module attribute (what judge-written code strings looked like)."""
+    import ast
+
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if not (isinstance(node, ast.Constant) and isinstance(node.value, str)):
+            continue
+        text = node.value.strip()
+        try:
+            tree = ast.parse(text, mode="eval")
+        except SyntaxError:
+            continue
+        calls = [n for n in ast.walk(tree) if isinstance(n, ast.Call)]
+        if isinstance(tree.body, ast.Lambda) or any("torch" in ast.unparse(c.func) or "__import__" in ast.unparse(c.func)
+                                                     for c in calls):
+            found.append(f"{path}:{node.lineno}: {text[:60]!r}")
+    return found
+
+
+def test_no_code_travels_as_strings_in_checks_or_the_authoring_package():
+    """Code that runs where the student's code runs lives in fixture modules with real file
+    names; no check writes Python source into a string."""
+    files = [p for p in (ROOT / "solutions").rglob("*.py") if "mistakes" not in p.parts]
+    files += list((ROOT / "autograder" / "exercises").rglob("*.py"))
+    assert files
+    found = [hit for path in files for hit in _code_in_strings(path)]
+    assert not found, "\n".join(found)
+
+
+def test_the_code_string_detector_finds_what_it_looks_for(tmp_path):
+    sample = tmp_path / "sample.py"
+    sample.write_text('A = "lambda x: x + 1"\nB = "torch.nn.Linear(2, 3)"\nC = "x**2 + x"\nD = "a label"\n')
+    assert [hit.split(": ", 1)[1] for hit in _code_in_strings(sample)] == ["'lambda x: x + 1'", "'torch.nn.Linear(2, 3)'"]
