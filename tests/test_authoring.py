@@ -251,3 +251,20 @@ def test_the_code_string_detector_finds_what_it_looks_for(tmp_path):
     sample = tmp_path / "sample.py"
     sample.write_text('A = "lambda x: x + 1"\nB = "torch.nn.Linear(2, 3)"\nC = "x**2 + x"\nD = "a label"\n')
     assert [hit.split(": ", 1)[1] for hit in _code_in_strings(sample)] == ["'lambda x: x + 1'", "'torch.nn.Linear(2, 3)'"]
+
+
+def test_an_exercise_status_comes_from_its_checks_statuses_never_from_their_words():
+    """Status and fraction are fields: a failure whose text happens to start with "not graded"
+    is a failure, and a check this machine could not grade is "not graded" whatever it says."""
+    from autograder.judge.grader import _summarise
+
+    def check(status: str, message: str) -> CheckResult:
+        return CheckResult(name="c", kind="output", weight=1, points=0, max_points=5, passed=False, status=status,
+                           message=message)
+
+    looks_like = ExerciseResult(id="u9.1.q1", checks=[check("failed", "not graded: the student printed this")])
+    _summarise(looks_like)
+    assert looks_like.status == "failed"
+    missing = ExerciseResult(id="u9.1.q1", checks=[check("not_graded", "the data set this check reads is missing")])
+    _summarise(missing)
+    assert missing.status == "not_graded"
