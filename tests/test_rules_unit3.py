@@ -1,19 +1,69 @@
 """The engine pieces added for unit 3, judged the way the grader judges them (see test_rules):
 a per-call upstream gradient for grad checks (`Call(upstream=...)`), and the re-run
-experiments `eggholder_run` and `adam_worse` (checks/rerun.py). For each: a right answer
+experiments `eggholder_run` and `adam_worse` (solutions/unit3/public/experiments.py). For each: a right answer
 passes, a realistic mistake fails with the message a student reads, and a stub or an
 unusable setting fails with a kind message."""
 
 from __future__ import annotations
 
+import importlib
+
 import torch
 from sklearn.datasets import make_blobs
 
-from autograder.checks.rerun import eggholder, eggholder_descent, eggholder_gradient
+from autograder.checks import CaseContext, Verdict, evaluate
+from autograder.checks.observed import Observed
 from autograder.exercises import spec as S
-from test_rules import grade
+from autograder.exercises.loader import load_unit
+from autograder.probes.helpers import HelperModules
+from autograder.probes.run import Prober
+from conftest import ROOT
+from test_rules import arguments, over_the_wire
 
 F64 = torch.float64
+
+# unit 3's own code, loaded as the judge loads it: its experiments and property register into
+# UNIT3.registry, and the helpers its checks name are found in its fixture modules
+UNIT3 = load_unit(ROOT / "solutions" / "unit3", "unit3")
+experiments = importlib.import_module(f"{UNIT3.package}.public.experiments")
+statistics = importlib.import_module(f"{UNIT3.package}.public.xavier_statistics")
+eggholder, eggholder_descent, eggholder_gradient = (experiments.eggholder, experiments.eggholder_descent,
+                                                    experiments.eggholder_gradient)
+
+
+def fixture(module: str, name: str):
+    """A helper of unit 3's fixture modules (public/fixtures/<module>.py), as the worker finds it."""
+    return HelperModules(UNIT3.fixture_package)(module, name)
+
+
+def verdict(check: S.CheckSpec, reference: dict | None, student: dict, seed: int = 1,
+            timeout: float | None = None) -> Verdict:
+    """test_rules.verdict with unit 3's registry and fixture modules."""
+    plan, tensors = check.plan(seed=seed, key_prefix="in/")
+    helpers = HelperModules(UNIT3.fixture_package)
+    reference_prober, student_prober = Prober(reference or {}, helpers=helpers), Prober(student, helpers=helpers)
+    for index, case in enumerate(plan.cases):
+        case_seed = plan.seed + 1000 * index
+        expected = None
+        if plan.needs_reference:
+            outcomes, encoder = reference_prober.run_case(case.steps, case_seed, tensors, None, f"out{index}/")
+            expected = Observed(outcomes, encoder.tensors)
+        actual = over_the_wire(*student_prober.run_case(case.steps, case_seed, tensors, timeout))
+        context = CaseContext(plan.artifact, case.label, expected, actual, plan.case_seconds,
+                              tuple(case.step_labels), arguments(case.steps[0], tensors),
+                              tensors.get(case.held) if case.held else None, UNIT3.registry)
+        outcome = evaluate(plan.rule, context)
+        if not outcome.passed:
+            return outcome
+    return Verdict.pass_()
+
+
+def grade(check: S.CheckSpec, reference: dict | None, student: dict, seed: int = 1,
+          timeout: float | None = None) -> str | None:
+    """The first failing case's message, or None when every case passes (test_rules.grade for
+    unit 3's checks)."""
+    outcome = verdict(check, reference, student, seed, timeout)
+    return None if outcome.passed else outcome.message
 
 
 # --- grad checks with an upstream gradient other than ones ---------------------------------

@@ -14,12 +14,10 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from autograder.checks.rerun import eggholder_descent, eggholder_gradient
 from autograder.exercises.loader import load_exercises
 from autograder.judge.reference import Reference
-from autograder.probes.run import CALLABLE_NAMESPACE
-from conftest import ROOT, check_result, checks_module, exercise, needs_fashion_mnist
-from test_rules import grade
+from conftest import ROOT, check_result, exercise, needs_fashion_mnist
+from test_rules_unit3 import eggholder_descent, eggholder_gradient, fixture, grade, statistics
 from unitcontract import contract
 
 F64 = torch.float64
@@ -40,17 +38,6 @@ def ref(hidden_unit3):
     return Reference(hidden_unit3.notebook, {"facts": names}).prober().namespace
 
 
-@pytest.fixture(scope="module")
-def checks():
-    """solutions/unit3/checks.py as a module: the judge-written pieces it sends to the worker."""
-    return checks_module("unit3")
-
-
-def judge_code(source: str):
-    """A judge-written callable, evaluated the way the worker evaluates it."""
-    return eval(source, dict(CALLABLE_NAMESPACE))  # noqa: S307 - our own check code
-
-
 @pytest.fixture
 def one_thread():
     """Training in this process as a worker does it: one thread (two threads on a shared
@@ -62,7 +49,7 @@ def one_thread():
 
 
 def exercise_spec(exercise_id: str):
-    return next(e for e in load_exercises(ROOT / "solutions" / "unit3" / "checks.py") if e.id == exercise_id)
+    return next(e for e in load_exercises(ROOT / "solutions" / "unit3") if e.id == exercise_id)
 
 
 def spec_check(exercise_id: str, name: str):
@@ -147,9 +134,9 @@ def test_manual_mlp_backward_equals_autograd(ref, n):
     assert bool((mine["W1"][:4] == 0).all())
 
 
-def test_backprop_chain_with_the_judges_blocks_equals_autograd(ref, checks):
+def test_backprop_chain_with_the_judges_blocks_equals_autograd(ref):
     torch.manual_seed(0)
-    blocks = eval(checks.BLOCKS, dict(CALLABLE_NAMESPACE))([3, 5, 5, 5, 4, 4, 2])  # noqa: S307 - our own source
+    blocks = fixture("block_chain", "recording_chain")([3, 5, 5, 5, 4, 4, 2])
     x = torch.randn(6, 3, dtype=F64)
     grad_x = ref["backprop_chain"](blocks, x, lambda y: 2 * (y - 1.0))
     h = leaf = x.clone().requires_grad_(True)
@@ -270,7 +257,7 @@ def test_gamma_one_or_none_is_the_constant_rate(ref):
 
 
 def test_reference_decay_settings_reach_the_catalogue_minima(ref):
-    # what the judge will re-run once an experiment with a decaying rate exists (see checks.py)
+    # what the judge re-runs (eggholder_run with decay)
     run1, run2 = ref["EGG_DECAY_RUN_1"], ref["EGG_DECAY_RUN_2"]
     for run, target in ((run1, [418.56, 171.04]), (run2, [479.05, 434.51])):
         assert run["steps"] <= 10_000 and 0 < run["gamma"] < 1
@@ -389,15 +376,15 @@ def test_other_schedulers_and_trainers_keep_full_marks(ref, scheduler):
         assert grade(spec_check("u3.3.q2", name), ref, student) is None, name
 
 
-def test_the_recording_factory_keeps_every_scheduler_it_makes(checks):
-    made = judge_code(checks.EMPTY_LIST)()
-    factory = judge_code(checks.RECORDING_FACTORY)(made, 0.5)
-    optimizer = judge_code(checks.SGD_ON_ONE_PARAMETER)(0.4)
+def test_the_recording_factory_keeps_every_scheduler_it_makes():
+    made = fixture("schedules", "new_scheduler_list")()
+    factory = fixture("schedules", "recording_factory")(made, 0.5)
+    optimizer = fixture("schedules", "sgd_on_one_parameter")(0.4)
     scheduler = factory(optimizer)
     optimizer.step()
     scheduler.step()
     assert made == [scheduler]
-    assert judge_code(checks.READ_MADE)(made) == judge_code(checks.READ_LR)(optimizer) == [0.2]
+    assert fixture("schedules", "rates_of_schedulers")(made) == fixture("schedules", "learning_rates")(optimizer) == [0.2]
 
 
 # --- u3.4: momentum and Adam ---------------------------------------------------------------------
@@ -463,7 +450,7 @@ def test_bn_mlp_is_graded_whatever_the_bn_class_and_the_creation_order(ref):
         blocks = [m for linear in linears for m in (linear, BN(width), torch.nn.ReLU())]
         return torch.nn.Sequential(*blocks, last, torch.nn.Sigmoid())
 
-    spec = next(e for e in load_exercises(ROOT / "solutions" / "unit3" / "checks.py") if e.id == "u3.5.q2")
+    spec = next(e for e in load_exercises(ROOT / "solutions" / "unit3") if e.id == "u3.5.q2")
     reference = {"build_bn_mlp": ref["build_bn_mlp"], "activation_stats": ref["activation_stats"]}
     student = {"build_bn_mlp": linears_first, "activation_stats": ref["activation_stats"]}
     for check in spec.checks:
@@ -542,8 +529,8 @@ def test_another_deep_trainer_keeps_full_marks(one_thread):
 
 # --- u3.6: initialisation ----------------------------------------------------------------------
 
-def test_xavier_bounds_and_parameter_count_of_the_section_network(ref, checks):
-    net = judge_code(checks.XAVIER_NET)()
+def test_xavier_bounds_and_parameter_count_of_the_section_network(ref):
+    net = fixture("initialisation", "section_network")()
     assert sum(p.numel() for p in net.parameters()) == 151
     linears = [m for m in net if isinstance(m, torch.nn.Linear)]
     default = [1 / math.sqrt(m.in_features) for m in linears]
@@ -555,24 +542,33 @@ def test_xavier_bounds_and_parameter_count_of_the_section_network(ref, checks):
         assert layer.weight.abs().max() <= a and bool((layer.bias == 0).all())
 
 
+def judges_facts(model: torch.nn.Module) -> list[dict[str, str]]:
+    """What the judge concludes about every nn.Linear of `model`: the worker's
+    `initialisation.linear_layers`, then the judge's facts (public/xavier_statistics.py)."""
+    return [statistics.layer_facts(layer["weight"].double().reshape(-1), layer["bias"],
+                                   statistics.xavier_bound(layer["in_features"], layer["out_features"]))
+            for layer in fixture("initialisation", "linear_layers")(model)]
+
+
 @pytest.mark.parametrize("n", [1_000, 150_000])
-def test_the_judges_ks_p_value_agrees_with_scipy(checks, n):
+def test_the_judges_ks_p_value_is_scipys(n):
     from scipy.stats import kstest
 
-    ks = judge_code(checks.KS_P)
+    a = math.sqrt(6 / 800)
     g = torch.Generator().manual_seed(n)
     uniform = torch.rand(n, dtype=F64, generator=g)
     bent = torch.sigmoid(torch.randn(n, dtype=F64, generator=g) * 1.7)  # close to uniform, but not
     for sample in (uniform, bent):
-        mine, exact = ks(sample.sort().values), kstest(sample.numpy(), "uniform").pvalue
-        if exact > 1e-6:
-            assert abs(mine - exact) <= 0.02 * exact, (mine, exact)
-        else:  # far in the tail only the verdict matters
-            assert mine < 1e-4, (mine, exact)
+        weights = sample * 2 * a - a  # in U[-a, a] when the sample is uniform
+        mine, exact = statistics.ks_p_value(weights, a), kstest(weights.numpy(), "uniform", args=(-a, 2 * a)).pvalue
+        assert abs(mine - exact) <= 1e-9 * max(exact, 1e-300), (mine, exact)
+    assert statistics.ks_p_value(uniform * 2 * a - a, a) >= 1e-4
+    if n >= 10_000:  # where the judge runs the test
+        assert statistics.ks_p_value(bent * 2 * a - a, a) < 1e-4
 
 
-def test_the_judges_facts_tell_xavier_from_the_other_rules(checks):
-    facts = judge_code(checks.LINEAR_FACTS)
+def test_the_judges_facts_tell_xavier_from_the_other_rules():
+    facts = judges_facts
     torch.manual_seed(0)
     layer = torch.nn.Sequential(torch.nn.Linear(500, 300))
     default = facts(layer)[0]

@@ -1,0 +1,10 @@
+"""statistics of the Linear outputs"""
+
+def activation_stats(model, X):
+    stats = []
+    h = X
+    for layer in model:
+        h = layer(h)
+        if isinstance(layer, nn.Linear):
+            stats.append((h.mean(dim=0).detach(), h.std(dim=0).detach()))
+    return stats

@@ -1,0 +1,37 @@
+"""u3.5.q3: The backward pass through BN."""
+
+import torch
+
+from autograder.exercises import Exercise, case, mistake, output, source
+from autograder_units.unit3.common import F64, NO_AUTOGRAD
+
+
+def bn_grad_inputs(d):
+    cases = []
+    for n in (2, 3, 64):
+        for width in (1, 7):
+            x = d.randn(n, width, dtype=F64) * 3 + 1
+            cases.append(case(d.randn(n, width, dtype=F64), x, d.randn(width, dtype=F64),
+                              label=f"x of shape ({n}, {width}) (float64) and random grad_y, gamma"))
+    x = d.randn(16, 4, dtype=F64)
+    cases.append(case(d.randn(16, 4, dtype=F64), x, d.randn(4, dtype=F64), eps=0.5,
+                      label="x of shape (16, 4) (float64), eps 0.5"))
+    return cases
+
+
+EXERCISE = Exercise(
+    "u3.5.q3", "The backward pass through BN", ["bn_backward"],
+    checks=[
+        output("equals autograd through BN", "bn_backward", bn_grad_inputs, weight=6, rtol=1e-9, atol=1e-9),
+        source("without autograd", "bn_backward", [case(torch.ones(2, 1), torch.ones(2, 1), torch.ones(1))],
+               weight=1, forbid=NO_AUTOGRAD, reason="use your own formula for the gradients"),
+        source("no loop over the batch", "bn_backward", [case(torch.ones(2, 1), torch.ones(2, 1), torch.ones(1))],
+               weight=1, no_loops=True),
+    ],
+    mistakes=[
+        mistake("forgets_that_the_statistics_depend_on_x", fails=["equals autograd through BN"], says="at [0]"),
+        mistake("the_unbiased_variance", fails=["equals autograd through BN"], says="values differ"),
+        mistake("autograd_through_the_forward_pass", fails=["without autograd"], says="use your own formula"),
+    ],
+)
+

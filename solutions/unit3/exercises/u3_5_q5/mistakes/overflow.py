@@ -1,0 +1,3 @@
+"""overflow"""
+
+ans_u3_5_q5 = "B"

@@ -1,0 +1,7 @@
+"""keeps the default biases"""
+
+def xavier_uniform_init_(model):
+    for m in model.modules():
+        if isinstance(m, nn.Linear):
+            nn.init.xavier_uniform_(m.weight)
+    return model
