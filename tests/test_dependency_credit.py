@@ -21,7 +21,8 @@ from autograder.judge.session import WorkerSession
 from autograder.notebook.plan import analyse
 from autograder.notebook.reading import code_cells
 from autograder.exercises import spec as S
-from conftest import check_result, exercise
+from autograder.protocol.messages import ModuleSource
+from conftest import ROOT, check_result, exercise
 
 WRONG_GRADIENT = (
     "def calc_dC_analytic(w, b, X, Y):\n"
@@ -137,9 +138,14 @@ def reference_train(X, Y, steps):
     return model.weight.detach()
 
 
+# the worker-side helper the training case names, sent to the worker as a unit's fixture modules are
+_SEEDED = ROOT / "tests" / "worker_fixtures" / "seeded_models.py"
+SEEDED_MODELS = ModuleSource(name="seeded_models", filename=str(_SEEDED), source=_SEEDED.read_text(encoding="utf-8"))
+
+
 def _training_case(X, Y) -> tuple:
     case = S.sequence(
-        S.built("lambda: (torch.manual_seed(0), torch.nn.Linear(3, 1))[1]", keep_as="model", label="a seeded model"),
+        S.fixture("seeded_models.linear", 0, 3, 1, keep_as="model", label="a seeded model"),
         S.Call((S.kept("model"), X, Y, 5), target="train", quiet=True, label="five steps"),
         S.Call(target="$model.weight", read_only=True, label="the weight"),
     )
@@ -152,7 +158,7 @@ def _training_case(X, Y) -> tuple:
 def worker_session(course, sandbox, tmp_path):
     notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(NOTEBOOK)])
     cells = [analyse(c) for c in code_cells(notebook)]
-    session = WorkerSession(sandbox, course.config.limits, cells, time.monotonic() + 120)
+    session = WorkerSession(sandbox, course.config.limits, cells, time.monotonic() + 120, modules=[SEEDED_MODELS])
     yield session
     session.close()
 

@@ -43,16 +43,18 @@ def train_linear(X, y, steps=100, lr=0.1, device="cuda"):
     ### END SOLUTION
 '''
 
-CHECKS = '''
-import torch
+# the course's one exercise file, solutions/unit9/exercises/u9_1_q1/exercise.py
+EXERCISE_FILE = '''
+"""u9.1.q1: Linear regression trained on the GPU."""
+
 from autograder.exercises import Exercise, case, output
 
-EXERCISES = [Exercise("u9.1.q1", "Linear regression trained on the GPU", ["train_linear"], checks=[
+EXERCISE = Exercise("u9.1.q1", "Linear regression trained on the GPU", ["train_linear"], checks=[
     output("trained weights", "train_linear",
            lambda d: [case(d.randn(256, 8), d.randn(256), 100, 0.1, "DEVICE"),
                       case(d.randn(64, 3), d.randn(64), 20, 0.05, "DEVICE")],
            rtol=1e-4, atol=1e-5),
-])]
+])
 '''
 
 
@@ -63,7 +65,9 @@ def make_course(root: Path) -> Path:
     cell.metadata["nbgrader"] = {"grade_id": "u9.1.q1", "solution": True}
     nb.cells = [cell]
     nbformat.write(nb, str(root / "solutions" / "unit9" / "unit9.ipynb"))
-    (root / "solutions" / "unit9" / "checks.py").write_text(textwrap.dedent(CHECKS).replace("DEVICE", DEVICE))
+    exercise = root / "solutions" / "unit9" / "exercises" / "u9_1_q1"
+    exercise.mkdir(parents=True)
+    (exercise / "exercise.py").write_text(textwrap.dedent(EXERCISE_FILE).lstrip().replace("DEVICE", DEVICE))
     (root / "grader.toml").write_text('[units.unit9]\ntitle = "GPU"\n[units.unit9.points]\n"u9.1.q1" = 10\n')
     return root
 
@@ -133,7 +137,7 @@ def test_fashion_training_checks_train_on_the_gpu(course_data, monkeypatch):
 
     monkeypatch.setenv("AUTOGRADER_BUDGET", "full")
     root = Path(__file__).resolve().parents[1]
-    spec = next(e for e in load_exercises(root / "solutions/unit2/checks.py") if e.id == "u2.8.q3")
+    spec = next(e for e in load_exercises(root / "solutions/unit2") if e.id == "u2.8.q3")
     plan, tensors = spec.check("accuracy after 5 epochs").plan(seed=7)
     notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(LOOP)])
     cells = [analyse(c) for c in code_cells(notebook)]

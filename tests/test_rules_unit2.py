@@ -1,5 +1,5 @@
 """The rule pieces added for unit 2, judged the way the grader judges them (see test_rules):
-the re-run rule (checks/rerun.py) with its two experiments, the `open_interval` and
+the re-run rule with its two experiments (solutions/unit2/public/experiments.py), the `open_interval` and
 `linear_accuracy` properties, the `first_item` output transform, labels for the calls of
 a several-call case, and output checks over a function the check writes (u2.9.q2, u2.9.q3).
 For each: a right answer passes, a realistic mistake fails with the
@@ -7,15 +7,57 @@ message a student reads, and a stub fails with a kind message."""
 
 from __future__ import annotations
 
+import importlib
 import math
 
 import pytest
 import torch
 from sklearn.datasets import make_blobs
 
-from autograder.checks.rerun import neuron_descent
+from autograder.checks import CaseContext, Verdict, evaluate
+from autograder.checks.observed import Observed
 from autograder.exercises import spec as S
-from test_rules import NOT_IMPLEMENTED, grade, stub
+from autograder.exercises.loader import load_exercises, load_unit_public
+from autograder.probes.helpers import HelperModules
+from autograder.probes.run import Prober
+from conftest import ROOT
+from test_rules import NOT_IMPLEMENTED, arguments, over_the_wire, stub
+
+# unit 2's public code, loaded as the judge loads it: its experiments and properties register
+# into UNIT2.registry, and the helpers its checks name are found in its fixture modules
+UNIT2 = load_unit_public(ROOT / "solutions" / "unit2", "unit2")
+neuron_descent = importlib.import_module(f"{UNIT2.package}.public.experiments").neuron_descent
+
+
+def verdict(check: S.CheckSpec, reference: dict | None, student: dict, seed: int = 1,
+            timeout: float | None = None) -> Verdict:
+    """test_rules.verdict with unit 2's registry and fixture modules."""
+    plan, tensors = check.plan(seed=seed, key_prefix="in/")
+    helpers = HelperModules(UNIT2.fixture_package)
+    reference_prober, student_prober = Prober(reference or {}, helpers=helpers), Prober(student, helpers=helpers)
+    for index, case in enumerate(plan.cases):
+        case_seed = plan.seed + 1000 * index
+        expected = None
+        if plan.needs_reference:
+            outcomes, encoder = reference_prober.run_case(case.steps, case_seed, tensors, None, f"out{index}/")
+            expected = Observed(outcomes, encoder.tensors)
+        actual = over_the_wire(*student_prober.run_case(case.steps, case_seed, tensors, timeout))
+        context = CaseContext(plan.artifact, case.label, expected, actual, plan.case_seconds,
+                              tuple(case.step_labels), arguments(case.steps[0], tensors),
+                              tensors.get(case.held) if case.held else None, UNIT2.registry)
+        outcome = evaluate(plan.rule, context)
+        if not outcome.passed:
+            return outcome
+    return Verdict.pass_()
+
+
+def grade(check: S.CheckSpec, reference: dict | None, student: dict, seed: int = 1,
+          timeout: float | None = None) -> str | None:
+    """The first failing case's message, or None when every case passes (test_rules.grade for
+    unit 2's checks)."""
+    outcome = verdict(check, reference, student, seed, timeout)
+    return None if outcome.passed else outcome.message
+
 
 POINTS, LABELS = make_blobs(n_samples=100, n_features=2, centers=2, random_state=1)
 X, Y = torch.tensor(POINTS), torch.tensor(LABELS, dtype=torch.float64)
@@ -216,10 +258,7 @@ def test_labelled_calls_name_the_call_that_differs():
 # what can be compared: the names and shapes of its tensors, whether y0 rises and falls.
 
 def unit2_exercise(exercise_id: str):
-    from autograder.exercises.loader import load_exercises
-    from conftest import ROOT
-
-    return next(s for s in load_exercises(ROOT / "solutions" / "unit2" / "checks.py") if s.id == exercise_id)
+    return next(s for s in load_exercises(ROOT / "solutions" / "unit2") if s.id == exercise_id)
 
 
 def deep_state(first=(1.0, -1.0), second=(1.0, 1.0), biases=(0.0, 0.0)) -> dict:

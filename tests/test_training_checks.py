@@ -15,9 +15,10 @@ Y = (X.sum(dim=1, keepdim=True) > 0).to(torch.float32)
 
 def trajectory_case() -> S.Case:
     return S.sequence(
-        S.built("lambda X, Y: torch.utils.data.DataLoader(torch.utils.data.TensorDataset(X, Y), batch_size=4)",
-                X, Y, keep_as="loader", label="16 points in batches of 4, in a fixed order"),
-        S.built("lambda: torch.nn.Linear(2, 1)", keep_as="model", label="a linear model with a seeded start"),
+        S.Call((X, Y), target="torch.utils.data.TensorDataset", keep_as="points", quiet=True, label="16 points"),
+        S.Call((S.kept("points"),), {"batch_size": 4}, target="torch.utils.data.DataLoader", keep_as="loader",
+               quiet=True, label="16 points in batches of 4, in a fixed order"),
+        S.Call((2, 1), target="torch.nn.Linear", keep_as="model", quiet=True, label="a linear model with a seeded start"),
         S.Call((S.kept("model"), S.kept("loader"), 0.1), quiet=True, label="one epoch of training"),
         S.Call(target="$model.weight", read_only=True, label="the weight after one epoch"),
         S.Call(target="$model.bias", read_only=True, label="the bias after one epoch"),

@@ -5,19 +5,27 @@ exactly; correct loops written differently earn full marks."""
 
 from __future__ import annotations
 
+import nbformat
 import pytest
 import torch
 import torch.nn.functional as F
 
 from autograder.config.loader import DATA_ENV
 from autograder.exercises.loader import load_exercises
-from conftest import ROOT, checks_module, needs_fashion_mnist
-from test_rules import grade
+import test_rules_unit3
+from conftest import ROOT, needs_fashion_mnist
+from test_rules_unit2 import grade
 
 pytestmark = needs_fashion_mnist
 
-SPEC = next(e for e in load_exercises(ROOT / "solutions" / "unit2" / "checks.py") if e.id == "u2.8.q3")
+SPEC = next(e for e in load_exercises(ROOT / "solutions" / "unit2") if e.id == "u2.8.q3")
 FAST = ["first steps", "evaluation after each epoch", "the history"]
+
+
+def reference_loop() -> str:
+    """The catalogue's loop: the reference notebook's train_classifier cell."""
+    notebook = nbformat.read(str(ROOT / "solutions" / "unit2" / "unit2.ipynb"), as_version=4)
+    return next(c.source for c in notebook.cells if c.cell_type == "code" and "def train_classifier(" in c.source)
 
 
 def loop(source: str):
@@ -32,13 +40,8 @@ def data_in_this_process(course, monkeypatch):
 
 
 @pytest.fixture(scope="module")
-def unit2():
-    return checks_module("unit2")
-
-
-@pytest.fixture(scope="module")
-def reference(unit2):
-    return {"train_classifier": loop(unit2.train_variant())}
+def reference():
+    return {"train_classifier": loop(reference_loop())}
 
 
 # --- written differently, still right ------------------------------------------------------
@@ -84,9 +87,8 @@ def test_a_loop_written_differently_passes(reference, name):
     assert grade(SPEC.check(name), reference, {"train_classifier": loop(BY_HAND)}) is None
 
 
-def test_the_mode_record_catches_evaluation_with_gradients(reference, unit2):
-    graded = loop(unit2.train_variant(evaluation=unit2.TRAIN_EVAL.replace(
-        "        with torch.no_grad():\n", "        if True:\n")))
+def test_the_mode_record_catches_evaluation_with_gradients(reference):
+    graded = loop(reference_loop().replace("        with torch.no_grad():\n", "        if True:\n"))
     message = grade(SPEC.check("evaluation after each epoch"), reference, {"train_classifier": graded})
     assert message and "(batch size, train mode, grad enabled)" in message
 
@@ -115,7 +117,10 @@ def test_an_untrained_model_earns_nothing_from_the_accuracy_check():
 
 # --- u3.3.q2: the same loop with a decaying rate ------------------------------------------------
 
-DECAY_SPEC = next(e for e in load_exercises(ROOT / "solutions" / "unit3" / "checks.py") if e.id == "u3.3.q2")
+@pytest.fixture(scope="module")
+def decay_spec():
+    return next(e for e in load_exercises(ROOT / "solutions" / "unit3") if e.id == "u3.3.q2")
+
 
 WITH_DECAY_BY_HAND = '''
 def train_classifier(model, train_loader, test_loader, epochs, lr=0.1, scheduler=None):
@@ -139,13 +144,15 @@ def train_classifier(model, train_loader, test_loader, epochs, lr=0.1, scheduler
 '''
 
 
-def test_a_decaying_loop_written_differently_earns_the_accuracy_points():
-    message = grade(DECAY_SPEC.check("accuracy with decay"), None, {"train_classifier": loop(WITH_DECAY_BY_HAND)})
+def test_a_decaying_loop_written_differently_earns_the_accuracy_points(decay_spec):
+    message = test_rules_unit3.grade(decay_spec.check("accuracy with decay"), None,
+                                     {"train_classifier": loop(WITH_DECAY_BY_HAND)})
     assert message is None
 
 
-def test_a_decaying_loop_that_steps_per_batch_loses_accuracy_points():
+def test_a_decaying_loop_that_steps_per_batch_loses_accuracy_points(decay_spec):
     stepping_per_batch = WITH_DECAY_BY_HAND.replace(
         "            optimizer.step()\n", "            optimizer.step()\n            if schedule:\n                schedule.step()\n")
-    message = grade(DECAY_SPEC.check("accuracy with decay"), None, {"train_classifier": loop(stepping_per_batch)})
+    message = test_rules_unit3.grade(decay_spec.check("accuracy with decay"), None,
+                                     {"train_classifier": loop(stepping_per_batch)})
     assert message is not None and "full marks from 68%" in message  # 0.9 ** 375: the rate dies after a few batches

@@ -13,7 +13,7 @@ import torch
 
 from autograder.exercises.loader import load_exercises
 from autograder.judge.reference import Reference
-from conftest import ROOT, check_result, exercise, needs_fashion_mnist
+from conftest import ROOT, check_result, checks_module, exercise, needs_fashion_mnist
 from unitcontract import contract
 
 # the fixtures and the contract tests (full marks, zero, mistakes) that every unit shares
@@ -92,7 +92,7 @@ def test_large_step_is_graded_on_the_parameters_only(reference_namespace):
     def half_steps(X, Y, w0, w1, b, alpha, iters):
         return train(X, Y, w0, w1, b, alpha / 2, iters)
 
-    spec = next(s for s in load_exercises(ROOT / "solutions" / "unit2" / "checks.py") if s.id == "u2.3.q1")
+    spec = next(s for s in load_exercises(ROOT / "solutions" / "unit2") if s.id == "u2.3.q1")
     reference = {"train_neuron_scratch": train}
     large, small = spec.check("parameters with alpha = 1"), spec.check("parameters and costs")
     assert grade(large, reference, {"train_neuron_scratch": nan_costs}) is None
@@ -230,15 +230,15 @@ def test_feedback_on_an_unstable_log_softmax(mistake_results):
 
 @needs_fashion_mnist
 def test_data_checks_read_pictures_in_the_worker_not_in_the_plan(hidden_unit2):
-    """The picture folders of u2.5.q1 are written at check time from a seeded expression; the
-    plan holds no picture, and two seeds give different folders."""
+    """The picture folders of u2.5.q1 are written at check time by a fixture helper called with
+    a seed; the plan holds no picture, and two seeds give different folders."""
     def first_argument(seed):
         check = next(c for c in hidden_unit2.prepare("u2.5.q1", seed=seed) if c.plan.name == "length and items")
         return check.plan.cases[0].steps[0].args[0], check.tensors
 
     (arg, tensors), (other, _) = first_argument(1), first_argument(2)
-    assert arg.t == "callable" and not tensors
-    assert arg.source != other.source and "autograder-u2.5-" in arg.source
+    assert arg.t == "helper" and arg.call and not tensors
+    assert arg.args != other.args and (arg.module, arg.name) == ("picture_folders", "labels_file")
 
 
 # --- sections 2.5-2.8: the known answers, for the reference ------------------------------------
@@ -400,23 +400,18 @@ def test_held_out_labels_are_not_in_what_the_worker_receives(hidden_unit2):
 
 # --- u2.8.q4 and u2.9.q1-q3: the known answers, for the reference --------------------------------
 
-def unit2_checks_module():
-    """solutions/unit2/checks.py as a module (for names beside EXERCISES)."""
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("unit2_checks_for_tests", ROOT / "solutions" / "unit2" / "checks.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+def batch_size_module():
+    """u2.8.q4's exercise file as a module (for the names beside its EXERCISE)."""
+    return checks_module("unit2").u2_8_q4
 
 
 def test_reference_batch_size_accuracies_lie_in_the_bands(reference_namespace):
-    module = unit2_checks_module()
+    module = batch_size_module()
     answer = reference_namespace["ans_u2_8_q4"]
     assert sorted(answer) == module.BATCH_SIZES
     for size, (low, high) in zip(module.BATCH_SIZES, module.ACCURACY_BANDS):
         assert isinstance(answer[size], float) and low <= answer[size] <= high, size
-    assert module.U2_8_Q4 in module.EXERCISES
+    assert module.EXERCISE.id == "u2.8.q4"
 
 
 # the lowest and highest one-epoch accuracies of the course's own runs, seeds 0..29
@@ -426,7 +421,7 @@ OBSERVED_EXTREMES = {1: (0.6857, 0.8195), 4: (0.6744, 0.8271), 16: (0.6737, 0.83
 def test_every_accuracy_the_course_itself_reached_is_accepted():
     from autograder.checks.rerun import within_bands
 
-    module = unit2_checks_module()
+    module = batch_size_module()
     what = "the test accuracy after one epoch with batch size"
     for pick in (0, 1):
         answer = {size: OBSERVED_EXTREMES[size][pick] for size in module.BATCH_SIZES}
