@@ -43,17 +43,34 @@ def read_idx(path: Path) -> np.ndarray:
     return np.frombuffer(raw, dtype=np.uint8, offset=4 + 4 * dims).reshape(shape)
 
 
-@functools.lru_cache(maxsize=4)
-def fashion_mnist(train: bool = True) -> tuple[torch.Tensor, torch.Tensor]:
-    """Fashion-MNIST as torchvision stores it: uint8 images (N, 28, 28) and int64 labels (N,)."""
-    raw = data_dir() / "FashionMNIST" / "raw"
+# picture data sets in torchvision's IDX layout: the folder under the data root, by name
+PICTURE_FOLDERS = {"Fashion-MNIST": "FashionMNIST", "MNIST": "MNIST"}
+
+
+@functools.lru_cache(maxsize=8)
+def idx_pictures(dataset: str, train: bool = True) -> tuple[torch.Tensor, torch.Tensor]:
+    """A picture data set of PICTURE_FOLDERS as torchvision stores it: uint8 images (N, 28, 28)
+    and int64 labels (N,)."""
+    if dataset not in PICTURE_FOLDERS:
+        raise ValueError(f"no picture data set {dataset!r} (known: {', '.join(PICTURE_FOLDERS)})")
+    raw = data_dir() / PICTURE_FOLDERS[dataset] / "raw"
     prefix = "train" if train else "t10k"
     try:
         images = read_idx(raw / f"{prefix}-images-idx3-ubyte")
         labels = read_idx(raw / f"{prefix}-labels-idx1-ubyte")
     except FileNotFoundError as exc:
-        raise DataMissing(f"Fashion-MNIST is missing: {exc.filename}") from None
+        raise DataMissing(f"{dataset} is missing: {exc.filename}") from None
     return torch.from_numpy(images.copy()), torch.from_numpy(labels.astype(np.int64))
+
+
+def fashion_mnist(train: bool = True) -> tuple[torch.Tensor, torch.Tensor]:
+    """Fashion-MNIST as torchvision stores it: uint8 images (N, 28, 28) and int64 labels (N,)."""
+    return idx_pictures("Fashion-MNIST", train)
+
+
+def mnist(train: bool = True) -> tuple[torch.Tensor, torch.Tensor]:
+    """MNIST as torchvision stores it: uint8 images (N, 28, 28) and int64 labels (N,)."""
+    return idx_pictures("MNIST", train)
 
 
 def fashion_tensors(split: str, rows: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
@@ -67,11 +84,11 @@ def fashion_tensors(split: str, rows: torch.Tensor) -> tuple[torch.Tensor, torch
 
 # --- held-out pictures for accuracy checks --------------------------------------------------
 #
-# Fashion-MNIST's test split is public, so a submission could carry a table from picture to
-# label. Accuracy checks therefore score fresh, seeded perturbations of the second half of the
-# test split, and in hidden grading the worker's view of the data scrambles that half's labels
-# (`worker_view`), so no code in the sandbox can look them up. Checks that read test labels in
-# the worker use the first half only.
+# Fashion-MNIST's and MNIST's test splits are public, so a submission could carry a table from
+# picture to label. Accuracy checks therefore score fresh, seeded perturbations of the second
+# half of a test split, and in hidden grading the worker's view of the data scrambles that
+# half's labels (`worker_view`), so no code in the sandbox can look them up. Checks that read
+# test labels in the worker use the first half only.
 
 HELD_OUT = range(5_000, 10_000)  # test pictures whose labels only the judge reads
 
@@ -90,10 +107,11 @@ class Perturbation:
                 f"x{self.brightness[0]:g}-{self.brightness[1]:g}, noise {self.noise:g}")
 
 
-def held_out_pictures(g: torch.Generator, n: int, perturbation: Perturbation = Perturbation()
-                      ) -> tuple[torch.Tensor, torch.Tensor]:
-    """`n` held-out test pictures, perturbed: float32 (n, 1, 28, 28) in [0, 1], and their labels."""
-    images, labels = fashion_mnist(train=False)
+def held_out_pictures(g: torch.Generator, n: int, perturbation: Perturbation = Perturbation(),
+                      dataset: str = "Fashion-MNIST") -> tuple[torch.Tensor, torch.Tensor]:
+    """`n` held-out test pictures of `dataset` (Fashion-MNIST or MNIST: the same held-out half
+    of either test split), perturbed: float32 (n, 1, 28, 28) in [0, 1], and their labels."""
+    images, labels = idx_pictures(dataset, train=False)
     rows = HELD_OUT.start + torch.randperm(len(HELD_OUT), generator=g)[:n]
     pictures = images[rows].to(torch.float32).unsqueeze(1) / 255
     return perturb(pictures, g, perturbation), labels[rows]
@@ -166,7 +184,8 @@ DATA_SETS: tuple[DataSet, ...] = (
             required=("FashionMNIST/raw/train-images-idx3-ubyte", "FashionMNIST/raw/t10k-labels-idx1-ubyte"),
             scrambled=(("FashionMNIST/raw/t10k-labels-idx1-ubyte", IdxLabels(HELD_OUT)),)),
     DataSet("MNIST", "MNIST", _idx_files("MNIST"),
-            required=("MNIST/raw/train-images-idx3-ubyte", "MNIST/raw/t10k-labels-idx1-ubyte")),
+            required=("MNIST/raw/train-images-idx3-ubyte", "MNIST/raw/t10k-labels-idx1-ubyte"),
+            scrambled=(("MNIST/raw/t10k-labels-idx1-ubyte", IdxLabels(HELD_OUT)),)),
     DataSet("SST-2", "SST-2", ("SST-2/train.tsv", "SST-2/dev.tsv", "SST-2/test.tsv"),
             required=("SST-2/train.tsv", "SST-2/dev.tsv")),
     DataSet("Tatoeba fra-eng", "tatoeba", ("tatoeba/fra-eng/fra.txt",), required=("tatoeba/fra-eng/fra.txt",)),
