@@ -25,14 +25,16 @@ import tempfile
 import uuid
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, TypeVar
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator, TypeVar
 
 from autograder.batch.ingest import Submission
-from autograder.batch.task import GradeSubmission
 from autograder.config.loader import CONFIG_NAME, DATA_ENV
 from autograder.config.models import Limits, RayConfig, TaskResources
 from autograder.report.models import NotebookResult
 from autograder.sandbox.base import Sandbox, SandboxError, Worker
+
+if TYPE_CHECKING:  # issue 17: batch.task imports torch; `autograder check` must not before its worker starts
+    from autograder.batch.task import GradeSubmission
 
 T = TypeVar("T")
 SHIP_LIMIT_BYTES = 2 * 2**30  # beyond this, a shared path ([batch.ray] data_path) is the way
@@ -79,6 +81,8 @@ class RayExecutor:
         self._pending: list = []
 
     def run(self, items: Iterable[Submission], grade: Callable) -> Iterator[tuple[Submission, NotebookResult | BaseException]]:
+        from autograder.batch.task import GradeSubmission
+
         if not isinstance(grade, GradeSubmission):
             raise TypeError("the Ray executor ships a GradeSubmission to the nodes, not an arbitrary callable")
         ray = connect(self.address)
