@@ -48,8 +48,10 @@ EXERCISE = Exercise(
         output("eggholder in float64", "eggholder", egg_inputs_f64, weight=2),
         output("eggholder in float32", "eggholder", egg_inputs_f32, weight=1, rtol=1e-4, atol=1e-3),
         grad("gradient of eggholder", "eggholder", egg_inputs_f64, wrt_args=[0, 1], weight=1),
+        # the catalogue runs it in the student's dtype: float32 (the default) agrees with the
+        # float64 reference to 1.2e-3 on these cases, well inside 1e-2
         output("gradient descent trajectory", "gd_eggholder", gd_inputs, weight=3, trajectory=True,
-               rtol=1e-6, atol=1e-2),
+               rtol=1e-6, atol=1e-2, dtype="float"),
         rerun("reaches the minimum", "EGG_RUN_1", "eggholder_run", weight=3, targets=[MINIMUM_1],
               min_start_distance=START_DISTANCE),
     ],
