@@ -492,6 +492,32 @@ def test_bn_mlp_is_graded_whatever_the_bn_class_and_the_creation_order(ref):
     torch.testing.assert_close(pre_relu.std(dim=0), torch.ones(8), rtol=1e-2, atol=0)
 
 
+NESTED_BLOCKS = """\
+def build_bn_mlp(depth, width):
+    blocks = [nn.Sequential(nn.Linear(2 if i == 0 else width, width), nn.BatchNorm1d(width), nn.ReLU())
+              for i in range(depth)]
+    return nn.Sequential(*blocks, nn.Sequential(nn.Linear(width, 1), nn.Sigmoid()))
+
+
+def activation_stats(model, X):
+    stats, h = [], X
+    for layer in [m for m in model.modules() if not list(m.children())]:
+        h = layer(h)
+        if isinstance(layer, nn.ReLU):
+            stats.append((h.mean(dim=0).detach(), h.std(dim=0).detach()))
+    return stats
+"""
+
+
+def test_bn_mlp_built_of_nested_blocks_keeps_full_marks(ref):
+    """The catalogue counts depth in Linear -> BN -> ReLU blocks and does not say whether a
+    block is its own nn.Sequential: the grader's seeded weights reach nested Linear layers too."""
+    student = dict(ref)
+    exec(NESTED_BLOCKS, student)  # noqa: S102 - our own test code
+    for check in exercise_spec("u3.5.q2").checks:
+        assert grade(check, ref, student) is None, check.name
+
+
 @pytest.mark.parametrize("n", [2, 3, 64])
 @pytest.mark.parametrize("d", [1, 7])
 def test_bn_backward_equals_autograd_through_the_biased_forward(ref, n, d):
