@@ -49,6 +49,11 @@ def run_grade(args: argparse.Namespace) -> int:
     counts = ", ".join(f"{n} {status}" for status, n in sorted(report.statuses.items()))
     console.print(f"{report.total} submissions ({report.layout} layout): graded {report.graded}, "
                   f"kept {report.kept} unchanged; {counts}", highlight=False)
+    if report.stale:
+        names = ", ".join(report.stale[:5]) + (f" and {len(report.stale) - 5} more" if len(report.stale) > 5 else "")
+        console.print(Text(f"warning: {len(report.stale)} result(s) were graded under other settings (checks, points, "
+                           f"limits, grader version or seed) and kept: {names}; run again without --only, or with "
+                           "--force, to grade them with the current ones", style="yellow"))
     files = ["grades.csv", "summary.html", "results/", "feedback/", "log/"]
     if options.lms:
         files.insert(1, LMS_FILES[options.lms])
@@ -57,11 +62,6 @@ def run_grade(args: argparse.Namespace) -> int:
 
 
 def _executor_and_sandbox(course, args: argparse.Namespace, unit: str):
-    if report.stale:
-        names = ", ".join(report.stale[:5]) + (f" and {len(report.stale) - 5} more" if len(report.stale) > 5 else "")
-        console.print(Text(f"warning: {len(report.stale)} result(s) were graded under other settings (checks, points, "
-                           f"limits, grader version or seed) and kept: {names}; run again without --only, or with "
-                           "--force, to grade them with the current ones", style="yellow"))
     """Where the submissions are graded. Locally: this machine's sandbox, warmed up now.
     On Ray: each node builds its own judge and sandbox; the driver needs neither."""
     from autograder.sandbox import create_sandbox
@@ -72,7 +72,8 @@ def _executor_and_sandbox(course, args: argparse.Namespace, unit: str):
 
         unit_config = course.config.units.get(unit)
         resources = unit_config.resources if unit_config is not None else None
-        executor = RayExecutor(course.config.batch.ray, resources or TaskResources(), args.address)
+        executor = RayExecutor(course.config.batch.ray, resources or TaskResources(), args.address,
+                               allow_reduced=args.allow_reduced_isolation)
         try:
             connect(executor.address)  # a clear error now rather than after the submissions are read
         except RayUnavailable as exc:
