@@ -140,6 +140,22 @@ def test_a_lost_worker_and_an_interrupted_driver_still_end_with_every_row(course
         assert got[student.key] == want[student.key], student.key
 
 
+def test_a_node_that_cannot_sandbox_refuses_unless_allowed(course_dir, classes, cluster, tmp_path):
+    plain = tmp_path / "course"
+    shutil.copytree(course_dir, plain)
+    config = plain / "grader.toml"
+    config.write_text(config.read_text().replace('isolation = "auto"', 'isolation = "none"'))
+    submissions = write_folders([BY_KEY["good00"]], tmp_path / "one")
+    refused = grade(plain, submissions, tmp_path / "refused", "--executor", "ray", "--address", cluster.address)
+    assert refused.returncode == 0, refused.stderr
+    row = rows(tmp_path / "refused")["good00"]
+    assert row["status"] == "not-gradable" and "cannot sandbox student code" in row["reason"], row
+    allowed = grade(plain, submissions, tmp_path / "allowed", "--executor", "ray", "--address", cluster.address,
+                    "--allow-reduced-isolation")
+    assert allowed.returncode == 0, allowed.stderr
+    assert rows(tmp_path / "allowed")["good00"]["total"] == "95"
+
+
 def test_a_task_that_dies_every_time_gets_a_row_that_says_so(cluster):
     from autograder.batch.ray_executor import GradingLost, RayExecutor, connect
     from autograder.batch.ingest import Submission

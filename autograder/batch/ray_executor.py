@@ -49,12 +49,17 @@ class GradingLost(Exception):
     """A submission whose task never finished: the node or Ray worker process grading it died every time."""
 
 
+class ReducedIsolation(Exception):
+    """A node that cannot sandbox student code, where the TA did not allow that."""
+
+
 @dataclass(frozen=True)
 class Shipment:
     """Where a node finds the course and the data sets: shipped objects (in a list, so that
     a task fetches them only when its node has no copy yet) or paths every node has."""
 
     token: str
+    allow_reduced: bool
     course: list | None
     course_digest: str
     course_path: str
@@ -74,10 +79,12 @@ class NodeSubmission:
 class RayExecutor:
     """Runs `grade` (a GradeSubmission) for every item as a Ray task; yields as they finish."""
 
-    def __init__(self, config: RayConfig, resources: TaskResources, address: str | None = None):
+    def __init__(self, config: RayConfig, resources: TaskResources, address: str | None = None,
+                 allow_reduced: bool = False):
         self.config = config
         self.resources = resources
         self.address = config.address if address is None else address
+        self.allow_reduced = allow_reduced
         self._pending: list = []
 
     def run(self, items: Iterable[Submission], grade: Callable) -> Iterator[tuple[Submission, NotebookResult | BaseException]]:
@@ -145,8 +152,8 @@ class RayExecutor:
         if not self.config.data_path and course.data_dir.is_dir():
             data = pack({"data": course.data_dir})
             data_ref, data_digest = [ray.put(data)], hashlib.sha256(data).hexdigest()
-        return Shipment(uuid.uuid4().hex, course_ref, course_digest or "", self.config.course_path,
-                        data_ref, data_digest or "", self.config.data_path)
+        return Shipment(uuid.uuid4().hex, self.allow_reduced, course_ref, course_digest or "",
+                        self.config.course_path, data_ref, data_digest or "", self.config.data_path)
 
 
 class NodeSandboxes(Sandbox):
@@ -171,7 +178,7 @@ def connect(address: str):
     try:
         import ray
     except ImportError:
-        raise RayUnavailable("the ray executor needs Ray: pip install 'autograder[ray]'") from None
+        raise RayUnavailable("the ray executor needs Ray: pip install 'torchcourse-autograder[ray]' (or '.[ray]' in the course's checkout)") from None
     if ray.is_initialized():
         return ray
     try:
@@ -213,7 +220,9 @@ def _carry(submission: Submission) -> NodeSubmission:
 
 # -- on the node ----------------------------------------------------------------------
 
-_JUDGE: dict[str, GradeSubmission] = {}  # per Ray worker process: the judge of the current run
+# per Ray worker process: the judge of the current run, built for the GPUs Ray gave this task
+# (a sandbox hands its workers the CUDA_VISIBLE_DEVICES it was built with)
+_JUDGE: dict[tuple[str, str | None], GradeSubmission] = {}
 
 
 def grade_on_node(grade: GradeSubmission, shipment: Shipment, carried: NodeSubmission) -> str:
@@ -232,7 +241,8 @@ def grade_on_node(grade: GradeSubmission, shipment: Shipment, carried: NodeSubmi
 
 
 def _judge_for(grade: GradeSubmission, shipment: Shipment) -> GradeSubmission:
-    judge = _JUDGE.get(shipment.token)
+    key = (shipment.token, os.environ.get("CUDA_VISIBLE_DEVICES"))
+    judge = _JUDGE.get(key)
     if judge is not None:
         return judge
     for old in _JUDGE.values():
@@ -250,7 +260,12 @@ def _judge_for(grade: GradeSubmission, shipment: Shipment) -> GradeSubmission:
     if data_dir is not None:
         os.environ[DATA_ENV] = str(data_dir)  # the judge's reference and loaders read the data there
     judge = grade.on_node(course_root, data_dir or _course_data(grade, course_root, relocated), relocated)
-    _JUDGE[shipment.token] = judge
+    if judge.sandbox.reduced and not shipment.allow_reduced:
+        judge.close()
+        raise ReducedIsolation(f"the Ray node {os.uname().nodename} cannot sandbox student code "
+                               f"({judge.sandbox.isolation}): install bubblewrap there, use the docker backend, "
+                               "or pass --allow-reduced-isolation")
+    _JUDGE[key] = judge
     return judge
 
 
@@ -285,3 +300,4 @@ def _unpacked(shipped: list, digest: str) -> Path:
 
 def _relocated(text: str, here: str, there: str) -> str:
     return text.replace(json.dumps(here)[1:-1], json.dumps(there)[1:-1])
+
