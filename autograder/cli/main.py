@@ -9,10 +9,10 @@ import sys
 from pathlib import Path
 
 from rich.console import Console
+from rich.text import Text
 
 from autograder.cli.common import UsageError
 from autograder.config.loader import ConfigError
-from autograder.exercises.loader import SpecError
 from autograder.sandbox.base import SandboxError
 
 
@@ -42,12 +42,12 @@ def build_parser() -> argparse.ArgumentParser:
     add_doctor(sub)
     add_calibrate(sub)
 
-    validate = sub.add_parser("validate", help="prove solutions score full marks, stubs zero, mistakes lose points")
-    validate.add_argument("unit")
     guide = sub.add_parser("guide", help="write docs/authoring.md, the guide to writing checks, from the registries")
     guide.add_argument("--course", type=Path)
     guide.add_argument("--out", type=Path, help="where to write it (default: docs/authoring.md in the course)")
 
+    validate = sub.add_parser("validate", help="prove solutions score full marks, stubs zero, mistakes lose points")
+    validate.add_argument("unit")
     validate.add_argument("--course", type=Path)
     validate.add_argument("--backend", choices=["local", "docker"])
     return parser
@@ -77,8 +77,6 @@ def main(argv: list[str] | None = None) -> int:
             from autograder.cli.calibrate import run_calibrate
 
             return run_calibrate(args)
-        if args.command == "validate":
-            from autograder.cli.validate import run_validate
         if args.command == "guide":
             from autograder.cli.common import course_at, require_course
             from autograder.authoring.guide import write_guide
@@ -87,10 +85,12 @@ def main(argv: list[str] | None = None) -> int:
             written = write_guide(course.solutions, args.out or course.root / "docs" / "authoring.md")
             Console().print(Text(f"wrote {written}"))
             return 0
+        if args.command == "validate":
+            from autograder.cli.validate import run_validate
 
             return run_validate(args)
     except (UsageError, ConfigError, SandboxError, *_spec_errors()) as exc:
-        console.print(f"[red]autograder {args.command}:[/red] {exc}", highlight=False)
+        console.print(Text.assemble((f"autograder {args.command}:", "red"), " ", str(exc)), highlight=False)
         return 2
     except KeyboardInterrupt:
         console.print("interrupted")

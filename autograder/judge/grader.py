@@ -305,7 +305,6 @@ def _run_check(check: PreparedCheck, session: WorkerSession, clock: ExerciseCloc
         if remaining <= 0:
             message = "not checked: the time limit for this exercise was reached"
             return CheckRun(Verdict.fail(message), stop=True, incident=message)
-        timeout = min(plan.case_seconds, remaining)
         expected = check.expected[index] if check.expected is not None else None
         timeout = min(case_limit(plan, expected), remaining)
         retries, busy_retry = plan.rule.retries(), plan.reference_factor is not None
@@ -315,6 +314,7 @@ def _run_check(check: PreparedCheck, session: WorkerSession, clock: ExerciseCloc
             actual = session.run_case(case.steps, check.tensors, case_seed(plan, index), timeout, group, proxy)
             startup = session.take_startup_seconds()
             clock.forgive(startup)
+            spent = max(0.0, time.monotonic() - started - startup)
             if attempt:  # a measurement taken again because the machine was busy is the grader's choice
                 clock.forgive(spent)
             if busy_retry and _timed_out(actual) and machine_busy():
