@@ -22,7 +22,9 @@ def _num(value: float) -> str:
     return f"{value:.2f}".rstrip("0").rstrip(".") if value != int(value) else str(int(value))
 
 
-_MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_{}\[\]()#+\-.!|~$>])")
+# what markdown (with GitHub's extensions) and MathJax read inside a line; `#`, `+`, `-` and
+# `1.` matter only at the start of one, and text never starts a line here
+_MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_\[\]~$|])")
 
 
 def as_markdown_text(text: str) -> str:
