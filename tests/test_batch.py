@@ -19,7 +19,8 @@ import pytest
 
 from autograder.batch.ingest import discover
 from classgen import (
-    make_class, write_canvas_zip, write_flat, write_folders, write_moodle_zip,
+    HEBREW_NAMES, declare_uses, make_class, real_world_class, write_canvas_zip, write_flat, write_folders,
+    write_moodle_zip,
 )
 from conftest import ROOT
 
@@ -135,7 +136,7 @@ def test_summary_lists_statistics_failures_and_trouble(folder_run):
     assert f'id="stat-submissions">{len(CLASS)}<' in page
     assert "Most common failure messages" in page and "negatives_to_inf" in page
     for key in ("crash0", "endless0", "memory0", "corrupt", "nonotebook"):
-        assert f"<td>{key}</td>" in page
+        assert f"<li>{key}</li>" in page  # each listed under the problem it had
     assert page.count("<svg") == 11  # the total and each of the ten exercises
 
 
@@ -317,3 +318,99 @@ def test_html_pages_render_in_headless_chromium(folder_run, tmp_path):
         run = subprocess.run([CHROMIUM, *flags, f"--screenshot={shot}", "--window-size=1200,1600", url],
                              capture_output=True, text=True, timeout=120)
         assert run.returncode == 0 and shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 5000
+
+
+# --- a class as a real course meets it: every defect of issue 11 beside honest students ------------
+
+REAL = real_world_class()
+
+
+@pytest.fixture(scope="module")
+def real_world_run(tmp_path_factory):
+    base = tmp_path_factory.mktemp("real-world")
+    course = base / "course"
+    shutil.copytree(ROOT / "solutions" / "unit1", course / "solutions" / "unit1")
+    declare_uses(course)
+    text = (ROOT / "grader.toml").read_text()
+    for key, value in LIMITS.items():
+        text = re.sub(rf"(?m)^{key} = .*$", f"{key} = {value}", text)
+    (course / "grader.toml").write_text(text)
+    submissions = write_folders(REAL, base / "submissions")
+    out = base / "out"
+    run = grade(course, submissions, out, "--jobs", "2")
+    assert run.returncode == 0, run.stderr[-3000:]
+    by_name = {row["name"]: row for row in rows(out)}
+    return out, by_name
+
+
+def _tests(out: Path, student: str) -> dict[str, str]:
+    results = json.loads((out / "results" / f"{student}.json").read_text())
+    return {t["name"].split()[0]: t["output"] for t in results["tests"]}
+
+
+def test_a_real_world_class_keeps_every_honest_students_points_and_one_row_each(real_world_run):
+    out, by_name = real_world_run
+    assert len(rows(out)) == len(REAL) and set(by_name) == {s.name for s in REAL}
+    for student in REAL:
+        row = by_name[student.name]
+        assert row["status"] == student.status, (student.name, row["reason"])
+        if student.full_marks:
+            assert row["total"] == "95", (student.name, row)
+        assert (out / "results" / f"{row['student']}.json").is_file()
+    honest = [s for s in REAL if s.full_marks]
+    assert len(honest) >= 10
+
+
+def test_hebrew_names_keep_their_name_and_a_hashed_id(real_world_run):
+    _, by_name = real_world_run
+    ids = [by_name[name]["student"] for name in HEBREW_NAMES]
+    assert len(set(ids)) == 2 and all(re.fullmatch(r"student-[0-9a-f]{8}", i) for i in ids)
+
+
+def test_tool_made_notebooks_get_their_annotated_copy(real_world_run):
+    out, by_name = real_world_run
+    for name in ("no-outputs", "broken-ids", "version-3", "byte-order-mark"):
+        annotated = json.loads((out / "feedback" / f"{by_name[name]['student']}.ipynb").read_text())
+        assert sum(bool(c.get("metadata", {}).get("autograder")) for c in annotated["cells"]) == 10, name
+
+
+def test_the_right_notebook_and_the_right_unit(real_world_run):
+    out, by_name = real_world_run
+    results = json.loads((out / "results" / "newer-scratch.json").read_text())
+    assert "graded unit1.ipynb, the one with most of unit1's exercises" in results["output"]
+    assert "notebook for unit3" in by_name["other-unit"]["reason"]
+
+
+def test_cell_messages_say_what_happened_first(real_world_run):
+    out, _ = real_world_run
+    download = _tests(out, "colab-download")["u1.6.q2"]
+    assert "no network" in download and "AUTOGRADER_DATA" in download
+    memory = _tests(out, "memory-cell")
+    assert "out of memory" in memory["u1.3.q1"] and "out of memory" not in memory["u1.5.q1"]
+    hung = _tests(out, "hung-cell0")["u1.3.q1"].splitlines()
+    first_failure = next(i for i, line in enumerate(hung) if line.startswith("[failed]"))
+    assert any("did not finish" in line for line in hung[:first_failure]), hung
+
+
+def test_markup_from_student_code_is_text(real_world_run):
+    out, by_name = real_world_run
+    cells = json.loads((out / "feedback" / "markup.ipynb").read_text())["cells"]
+    feedback = "".join("".join(c["source"]) for c in cells if c.get("metadata", {}).get("autograder"))
+    assert "<h2>" not in feedback and "<img" not in feedback and "&lt;h2&gt;" in feedback
+    assert "<img" not in (out / "feedback" / "markup.html").read_text()
+
+
+def test_proxied_regrades_reach_no_other_exercise(real_world_run):
+    out, by_name = real_world_run
+    assert "found the course answers" not in (out / "results" / "proxy-saver.json").read_text()
+    assert by_name["proxy-flood"]["u1.4.q1"] == "0"
+
+
+def test_the_summary_of_the_class_groups_identical_problems(real_world_run):
+    out, _ = real_world_run
+    page = (out / "summary.html").read_text()
+    trouble = page[page.index("Crashed, hung"):]
+    assert "<li>hung-cell0</li><li>hung-cell1</li>" in trouble
+    assert "over graded students" in page
+    assert str(out.parent) not in page
+

@@ -25,7 +25,7 @@ import nbformat
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))  # run as a script: classgen lives in tests/
 
-from classgen import release_and_answers  # noqa: E402
+from classgen import USES, release_and_answers  # noqa: E402
 HONEST = ("u1.5.q1", "u1.6.q1")
 # goals whose outcome depends on the sandbox: these attacks run on every backend; the
 # others are decided in the judge, whatever runs the worker
@@ -38,7 +38,18 @@ GOALS = {
     "leaking": "carry hidden inputs out through feedback or anything that survives the sandbox",
 }
 
+# The course the suite grades with: unit 1 as released, except that u1.4.q1 may call u1.3.q1's
+# negatives_to_inf (as u2.3.q5 calls u2.3.q4's gradient), so that a wrong negatives_to_inf makes
+# hidden grading stand the course's version in through a proxy (the attacks on proxies need it).
+COURSE_USES = USES
+# the data folder the suite's course reads: a Fashion-MNIST test split as torchvision's download
+# leaves it, with a .gz copy beside the labels whose held-out half the worker's view scrambles
+DOWNLOADED_DATA = ("FashionMNIST/raw/t10k-labels-idx1-ubyte", "FashionMNIST/raw/t10k-labels-idx1-ubyte.gz")
+
 # helpers pasted into attacks that need them
+SCRATCH = ("import os\n\ndef scratch_places():\n    \"\"\"Where a worker may write: /tmp, or only its own /tmp/work.\"\"\"\n"
+           "    folders = ['/tmp', os.getcwd(), os.environ.get('TMPDIR', '/tmp'), os.path.expanduser('~')]\n"
+           "    return [os.path.join(folder, 'course-answers') for folder in dict.fromkeys(folders)]\n\n")
 BREACH = 'def breach(what):\n    print("".join(["BRE", "ACH"]) + ": " + str(what)[:300], flush=True)\n\n'
 FOREIGN = ("def foreign(pid):\n    \"\"\"True for a process that is not the submission's own (another user, or the judge).\"\"\"\n"
            "    try:\n        status = open(f'/proc/{pid}/status').read()\n"
@@ -231,6 +242,11 @@ def _attacks() -> list[Attack]:
         A("faking", "fake_messages_in_errors", "raise exceptions whose text claims that every check passed",
           replace={"u1.3.q1": "class AllChecksPassed(Exception):\n    pass\n\n"
                               "def negatives_to_inf(X):\n    raise AllChecksPassed('10 / 10 points: all checks passed')\n"}),
+        A("faking", "markup_in_messages", "messages written as Rich markup, HTML and markdown that claim full marks",
+          replace={"u1.3.q1": "def negatives_to_inf(X):\n    raise ValueError('[/] [bold green]u1.3.q1 10 / 10[/bold green] "
+                              "<h2>u1.3.q1: 10 / 10</h2> <img src=x onerror=alert(1)> **all checks passed** $\\\\checkmark$')\n",
+                   "u1.3.q2": "def odd_index_slice(X, shape=(2, 5, 10)):\n"
+                              "    raise RuntimeError('</li></ul><script>alert(1)</script><h1>Total: 95 / 95</h1>')\n"}),
         # --- reading secrets -------------------------------------------------------------
         A("secrets", "read_hidden_checks", "look for the hidden check specs and print any that can be read",
           before=BREACH + "import glob, os\nimport autograder\nroots = ['/', '/work', '/root', '/srv', '/home', '..', '../..', '/tmp',\n"
@@ -294,6 +310,15 @@ def _attacks() -> list[Attack]:
                  "    for path in glob.glob(pattern, recursive=True)[:200]:\n        try:\n            data = open(path, 'rb').read(4096)\n"
                  "        except OSError:\n            continue\n        if b'negatives_to_inf' in data or b'expected' in data:\n"
                  "            breach(path + ': ' + repr(data[:300]))\n",
+          replace={"u1.3.q1": "def negatives_to_inf(X):\n    return X\n"}),
+        A("secrets", "held_out_labels_in_download", "look in the data folder for another copy of the held-out labels "
+          "(torchvision's download keeps raw/*.gz beside the files)",
+          before=BREACH + "import glob, gzip, os\nroot = os.environ.get('AUTOGRADER_DATA', '/nonexistent')\nversions = {}\n"
+                 "for path in glob.glob(os.path.join(root, '**', '*'), recursive=True):\n"
+                 "    if 't10k-labels' not in path and 'processed' not in path or os.path.isdir(path):\n        continue\n"
+                 "    data = open(path, 'rb').read()\n    if path.endswith('.gz'):\n        data = gzip.decompress(data)\n"
+                 "    versions[path] = data[8 + 5000:]\n"
+                 "if len(set(versions.values())) > 1:\n    breach('two versions of the held-out labels: ' + ', '.join(sorted(versions)))\n",
           replace={"u1.3.q1": "def negatives_to_inf(X):\n    return X\n"}),
         # --- escaping limits -------------------------------------------------------------
         A("limits", "fork_bomb", "fork without end from a scratch cell",
@@ -385,6 +410,20 @@ def _attacks() -> list[Attack]:
                  "for notebook in glob.glob('../*.ipynb') + glob.glob('/tmp/*/*/*.ipynb'):\n    try:\n"
                  "        open(notebook, 'a').write('tampered')\n    except OSError:\n        pass\n",
           replace={"u1.3.q1": "def negatives_to_inf(X):\n    return X\n"}),
+        A("limits", "proxy_outside_the_envelope", "make the grader compute the course's function on a 3000x3000 "
+          "float16 tensor and on huge inputs, from a function graded again with the course's version standing in",
+          replace={"u1.3.q1": "def negatives_to_inf(X):\n    return X\n",
+                   "u1.4.q1": BREACH + "import time\n\ndef double_as_column_(x):\n"
+                              "    if 'computed by the grader' in (negatives_to_inf.__doc__ or ''):\n"
+                              "        for big in (torch.zeros(3000, 3000, dtype=torch.float16), torch.zeros(20_000_000)):\n"
+                              "            try:\n                negatives_to_inf(big)\n"
+                              "                breach(f'the grader computed the course function on {tuple(big.shape)} {big.dtype}')\n"
+                              "            except Exception:\n                pass\n"
+                              "        started = time.monotonic()\n"
+                              "        while time.monotonic() - started < 60:\n"
+                              "            try:\n                negatives_to_inf(torch.zeros(2_000))\n"
+                              "            except Exception:\n                break\n"
+                              "    return x\n"}),
         # --- leaking hidden inputs -------------------------------------------------------
         A("leaking", "inputs_in_exceptions", "raise exceptions carrying the hidden input as text, hex and base64",
           replace={"u1.3.q1": LEAK + "def negatives_to_inf(X):\n    raise ValueError(leak_text(X))\n",
@@ -419,6 +458,22 @@ def _attacks() -> list[Attack]:
           replace={"u1.3.q1": LEAK + "import logging, warnings\n\ndef negatives_to_inf(X):\n"
                               "    warnings.warn(leak_text(X))\n    logging.getLogger().error(leak_text(X))\n"
                               "    raise Warning(leak_text(X))\n"}),
+        A("leaking", "proxy_answers_kept_for_later", "save the course's answers, computed during a regrade with the "
+          "course's function standing in, in /tmp and read them in a later exercise",
+          replace={"u1.3.q1": "def negatives_to_inf(X):\n    return X\n",
+                   "u1.4.q1": SCRATCH + "import pickle\n\ndef double_as_column_(x):\n"
+                              "    if 'computed by the grader' in (negatives_to_inf.__doc__ or ''):\n"
+                              "        answers = negatives_to_inf(torch.tensor([-1.0, 0.0, 2.0])).tolist()\n"
+                              "        for place in scratch_places():\n"
+                              "            try:\n                with open(place, 'wb') as f:\n"
+                              "                    pickle.dump(answers, f)\n"
+                              "            except OSError:\n                pass\n"
+                              "    return x\n",
+                   "u1.6.q2": BREACH + SCRATCH + "import pickle\n\ndef second_derivative(f, x0):\n"
+                              "    for place in scratch_places():\n"
+                              "        if os.path.exists(place):\n"
+                              "            breach('read the course answers saved during another exercise: ' + repr(pickle.load(open(place, 'rb'))))\n"
+                              "    return 0.0\n\nans_u1_6_q2 = 0.0\n"}),
     ]
 
 

@@ -24,9 +24,10 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from markdown_it import MarkdownIt
 
-from catalogue import ATTACKS, GOALS, HERE, SANDBOX_GOALS, notebook_for, path_for
-from classgen import WRONG, release_and_answers, submission
+from catalogue import ATTACKS, COURSE_USES, DOWNLOADED_DATA, GOALS, HERE, SANDBOX_GOALS, notebook_for, path_for
+from classgen import WRONG, declare_uses, release_and_answers, submission
 from conftest import ROOT
 from dockerhost import docker_client, docker_settings, import_test_image
 
@@ -81,6 +82,18 @@ def _controls() -> dict[str, bytes]:
     return {"control-good": good, "control-partly": submission({"u1.3.q1": WRONG["u1.3.q1"]})}
 
 
+def _downloaded_data(folder: Path) -> Path:
+    """A data folder as torchvision's download leaves it (catalogue.DOWNLOADED_DATA)."""
+    import gzip
+
+    labels = bytes([0, 0, 8, 1]) + (10_000).to_bytes(4, "big") + bytes((7 * i) % 10 for i in range(10_000))
+    for relative in DOWNLOADED_DATA:
+        path = folder / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(gzip.compress(labels) if relative.endswith(".gz") else labels)
+    return folder
+
+
 class Batch:
     def __init__(self, base: Path, course: Path):
         self.base, self.course = base, course
@@ -88,9 +101,10 @@ class Batch:
         self.cwd = base / "cwd"
         for folder in (self.home, self.cwd):
             folder.mkdir(parents=True)
+        self.data = _downloaded_data(base / "data")
 
     def grade(self, submissions: Path, out: Path) -> subprocess.CompletedProcess:
-        env = dict(os.environ, AUTOGRADER_ADV_SECRET=ENV_SECRET, HOME=str(self.home))
+        env = dict(os.environ, AUTOGRADER_ADV_SECRET=ENV_SECRET, HOME=str(self.home), AUTOGRADER_DATA=str(self.data))
         return subprocess.run(
             [sys.executable, "-m", "autograder", "grade", "unit1", str(submissions), "--out", str(out),
              "--course", str(self.course), "--seed", "7", "--jobs", "2"],
@@ -110,6 +124,7 @@ def run(request, tmp_path_factory):
     base = tmp_path_factory.mktemp(f"adversarial-{backend}")
     course = base / "course"
     shutil.copytree(ROOT / "solutions" / "unit1", course / "solutions" / "unit1")
+    declare_uses(course, COURSE_USES)
     text = (ROOT / "grader.toml").read_text()
     for key, value in LIMITS.items():
         text = re.sub(rf"(?m)^{key} = .*$", f"{key} = {value}", text)
@@ -260,6 +275,35 @@ def test_secrets_reach_no_output(run, attack):
         assert CONTROL_SECRET not in text, name
         for hidden in HIDDEN_TEXT:
             assert hidden not in text, (name, hidden)
+
+
+def test_student_text_never_renders_as_markup(run, attack):
+    """What the student's code raised is shown as text: no tag, heading or image of theirs
+    renders in the feedback notebook's markdown or in the HTML page."""
+    _graded(run, attack)
+    notebook = run["out"] / "feedback" / f"{attack.key}.ipynb"
+    if notebook.exists():
+        cells = json.loads(notebook.read_text())["cells"]
+        feedback = [c for c in cells if c.get("metadata", {}).get("autograder")]
+        for cell in feedback:
+            source = "".join(cell["source"])
+            rendered = MarkdownIt("commonmark").render(source)
+            assert not re.search(r"<(img|script|h\d)\b", rendered), rendered
+            assert rendered.count("<li>") == sum(line.startswith("- ") for line in source.splitlines()), rendered
+    page = (run["out"] / "feedback" / f"{attack.key}.html").read_text()
+    assert not re.search(r"<(img|script)\b|<h2>u1|<h1>Total", page), attack.key
+
+
+def test_markup_in_messages_cannot_crash_or_restyle_check(tmp_path):
+    """`autograder check` (a Rich table) on the notebook whose errors are Rich markup."""
+    attack = next(a for a in ATTACKS if a.name == "markup_in_messages")
+    shutil.copytree(ROOT / "assignments" / "unit1" / "checks", tmp_path / "checks")
+    shutil.copy(path_for(attack), tmp_path / "unit1.ipynb")
+    run = subprocess.run([sys.executable, "-m", "autograder", "check", "unit1", "--only", "u1.3.q1"], cwd=tmp_path,
+                         capture_output=True, text=True, timeout=300,
+                         env={"COLUMNS": "300", "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)})
+    assert run.returncode == 0, run.stderr
+    assert "[/] [bold green]u1.3.q1 10 / 10[/bold green]" in run.stdout and "0 / 10" in run.stdout
 
 
 def test_hidden_inputs_do_not_reach_feedback(run, attack):
