@@ -33,6 +33,9 @@ class Verdict:
     message: str = ""
     fraction: float = 0.0
     measured: float | None = None  # the number the rule judged (an accuracy, a ratio): for calibration
+    # not graded on this machine by design (a GPU timing where the worker has no GPU): the
+    # check's points move to the exercise's manual points, for the TA (judge/grader.py)
+    held: bool = False
 
     @property
     def passed(self) -> bool:
@@ -51,6 +54,12 @@ class Verdict:
     @classmethod
     def not_graded(cls, message: str) -> "Verdict":
         return cls("not_graded", message, 0.0)
+
+    @classmethod
+    def held_for_ta(cls, message: str) -> "Verdict":
+        """Not graded here by design: the check's points are held for the TA (they move to
+        the exercise's manual points), and `message` says why."""
+        return cls("not_graded", message, 0.0, held=True)
 
     @classmethod
     def internal_error(cls, message: str) -> "Verdict":

@@ -148,6 +148,7 @@ def _grade_exercise(info: ExerciseInfo, located: ExerciseCells, cells: list[Cell
     _credit_accuracy_only_with_trajectory(result, prepared)
     earned = sum(c.weight * (c.points / c.max_points if c.max_points else 0.0) for c in result.checks)
     result.points = round(info.points * earned / total_weight, 4)
+    _hold_for_the_ta(result)
     numbers = {cells[i].cell.number for i in located.needed}
     result.notes += [p.text for p in session.problems_in(numbers)]
     result.notes += _long_cells(info, numbers, cells, session, options.limits)
@@ -228,8 +229,20 @@ def _check_result(check: PreparedCheck, verdict: Verdict, max_points: float) -> 
     return CheckResult(
         name=check.plan.name, kind=check.plan.rule.kind, weight=check.plan.weight,
         points=round(max_points * verdict.fraction, 4), max_points=round(max_points, 4),
-        passed=verdict.passed, status=verdict.status, message=verdict.message,
+        passed=verdict.passed, status=verdict.status, message=verdict.message, held_for_ta=verdict.held,
     )
+
+
+def _hold_for_the_ta(result: ExerciseResult) -> None:
+    """Checks not graded on this machine by design (a GPU timing where the worker has no GPU)
+    earn nothing here and lose nothing: their points move from the exercise's automatic
+    points to its manual ones, and their message says so. Never a silent zero."""
+    for check in result.checks:
+        if check.held_for_ta:
+            result.max_points = round(result.max_points - check.max_points, 4)
+            result.manual_points = round(result.manual_points + check.max_points, 4)
+            check.message = f"{check.message} ({check.max_points:g} points held for your TA)"
+            check.points = check.max_points = 0.0
 
 
 # Secondary checks (a rule kind's `secondary`) test how a function behaves besides its
@@ -421,12 +434,13 @@ def _missing_message(missing: list[str], located: ExerciseCells, cells: list[Cel
 
 
 def _summarise(result: ExerciseResult) -> None:
-    failed = [c for c in result.checks if not c.passed]
+    failed = [c for c in result.checks if not c.passed and not c.held_for_ta]
     if not failed:
+        held = [c.message for c in result.checks if c.held_for_ta]
         result.status = "passed"
-        result.summary = "all checks passed"
+        result.summary = "; ".join(["all checks passed", *held[:1]])
         return
-    result.status = "failed" if len(failed) == len(result.checks) else "partial"
+    result.status = "failed" if len(failed) == len([c for c in result.checks if not c.held_for_ta]) else "partial"
     result.summary = failed[0].message
     if any(c.status == "not_graded" for c in failed):
         result.status = "not_graded"
