@@ -199,3 +199,15 @@ def _signal_pid(pid: int, sig: int) -> None:
     import os
 
     os.kill(pid, sig)
+
+
+def test_a_tasks_gpu_share_is_what_its_containers_get(monkeypatch):
+    pytest.importorskip("docker")
+    from autograder.sandbox.docker import _gpu_requests
+
+    monkeypatch.setenv("CUDA_VISIBLE_DEVICES", "1,3")  # what Ray sets for a task given cards 1 and 3
+    assert [r["DeviceIDs"] for r in _gpu_requests()] == [["1", "3"]]
+    monkeypatch.setenv("CUDA_VISIBLE_DEVICES", "")
+    assert _gpu_requests() is None
+    monkeypatch.delenv("CUDA_VISIBLE_DEVICES")
+    assert [r["Count"] for r in _gpu_requests()] == [-1]

@@ -77,7 +77,6 @@ class DataConfig(_C):
     )
 
 
-
 class TaskResources(_C):
     """What grading one submission of a unit asks of a cluster node (the Ray executor):
     the judge, its reference and the sandboxed worker together."""
@@ -119,7 +118,6 @@ class UnitConfig(_C):
             if points < 0:
                 raise ValueError(f"points for {key} must not be negative")
         return value
-
 
 
 class RayConfig(_C):

@@ -174,7 +174,7 @@ class DockerSandbox(Sandbox):
         listener.listen(4)
         python, volumes, environment = self._runtime(limits)
         volumes[folder] = {"bind": SOCKET_DIR, "mode": "ro"}
-        device_requests = [docker.types.DeviceRequest(count=-1, capabilities=[["gpu"]])] if self.gpu else None
+        device_requests = _gpu_requests() if self.gpu else None
         memory = (limits.memory_mib + IMPORT_ALLOWANCE_MIB) * 2**20
         try:
             container = self.client.containers.run(
@@ -331,6 +331,17 @@ class DockerWorker(Worker):
             pass
         self.listener.close()
         shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def _gpu_requests() -> list | None:
+    """All of Docker's GPUs, or those CUDA_VISIBLE_DEVICES names (a Ray task's share of a node)."""
+    import docker
+
+    visible = os.environ.get("CUDA_VISIBLE_DEVICES")
+    if visible is None:
+        return [docker.types.DeviceRequest(count=-1, capabilities=[["gpu"]])]
+    ids = [d.strip() for d in visible.split(",") if d.strip()]
+    return [docker.types.DeviceRequest(device_ids=ids, capabilities=[["gpu"]])] if ids else None
 
 
 def remove_orphans(client) -> int:
