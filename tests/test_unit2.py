@@ -504,3 +504,40 @@ def test_feedback_on_batch_size_accuracies_names_the_size_and_the_range(mistake_
     message = check_result(graded, "u2.8.q4", "plausible test accuracies").message
     assert message == ("ans_u2_8_q4: the test accuracy after one epoch with batch size 1 is 76.1, outside the range "
                        "the course's own runs reach (0.66 to 0.82)")
+
+
+# --- correct variants the catalogue allows keep their points ----------------------------------
+# A check may insist only on what the catalogue fixes: where it leaves a dtype or a mechanism
+# open, a correct answer that chooses otherwise earns full marks. Each variant below lost points
+# to a check stricter than the catalogue before that check was corrected.
+
+VARIANTS = {
+    # the gradients taken with torch.autograd.grad: .grad stays as it was, the parameters are right
+    "u2.7.q2": ("def gd_step(z, images, labels, lr):\n"
+                "    cost = F.cross_entropy(z(images.flatten(start_dim=1)), labels)\n"
+                "    grad_w, grad_b = torch.autograd.grad(cost, [z.weight, z.bias])\n"
+                "    with torch.no_grad():\n"
+                "        z.weight -= lr * grad_w\n"
+                "        z.bias -= lr * grad_b\n"
+                "    return cost.item()\n"),
+}
+
+
+@pytest.fixture(scope="module")
+def variant_results(module_grade, solution_unit2, hidden_unit2):
+    from autograder.authoring.validate import append_after_exercises
+
+    return module_grade(append_after_exercises(solution_unit2, VARIANTS), hidden_unit2, only=list(VARIANTS))
+
+
+def assert_full_marks(graded, exercise_id: str, check: str) -> None:
+    result = check_result(graded, exercise_id, check)
+    assert result.passed and result.points == result.max_points, result.message
+
+
+@needs_fashion_mnist
+def test_gradients_taken_with_autograd_grad_pass_two_steps_in_a_row(variant_results):
+    """u2.7.q2: the catalogue checks the parameters after two steps, not where the gradients
+    were kept."""
+    for check in ("one step", "updates the layer in place", "two steps in a row"):
+        assert_full_marks(variant_results, "u2.7.q2", check)
