@@ -512,6 +512,10 @@ def test_feedback_on_batch_size_accuracies_names_the_size_and_the_range(mistake_
 # to a check stricter than the catalogue before that check was corrected.
 
 VARIANTS = {
+    # the moons as make_moons gives them: float64 points and int64 labels
+    "u2.9.q4": ("def make_moons_data(n=200, noise=0.1, seed=0):\n"
+                "    X, Y = make_moons(n_samples=n, noise=noise, random_state=seed)\n"
+                "    return torch.from_numpy(X), torch.from_numpy(Y)\n"),
     # the gradients taken with torch.autograd.grad: .grad stays as it was, the parameters are right
     "u2.7.q2": ("def gd_step(z, images, labels, lr):\n"
                 "    cost = F.cross_entropy(z(images.flatten(start_dim=1)), labels)\n"
@@ -541,3 +545,8 @@ def test_gradients_taken_with_autograd_grad_pass_two_steps_in_a_row(variant_resu
     were kept."""
     for check in ("one step", "updates the layer in place", "two steps in a row"):
         assert_full_marks(variant_results, "u2.7.q2", check)
+
+
+def test_moons_with_int64_labels_and_float64_points_pass(variant_results):
+    """u2.9.q4: the catalogue fixes no dtype for make_moons_data's points or labels."""
+    assert_full_marks(variant_results, "u2.9.q4", "the moons")
