@@ -134,6 +134,33 @@ def test_manual_mlp_backward_equals_autograd(ref, n):
     assert bool((mine["W1"][:4] == 0).all())
 
 
+# Not fixed yet: the catalogue's check is [perf] (vectorised over the batch); the source check
+# fails every loop and comprehension, and telling a loop over the batch from one over a few names
+# needs the engine's SourceRule (a perf check instead is too noisy on a shared 2-core machine for
+# a loop that is only about 8x slower). Strict: this turns into a failure when it is fixed.
+ANY_LOOP_FAILS = pytest.mark.xfail(strict=True, reason="the source check fails a comprehension that is not over the batch")
+
+
+def gradients_named_in_a_comprehension(X, labels, W1, b1, W2, b2):
+    """A correct mlp_manual_backward (a real function: the source checks read its text)."""
+    Z1 = X @ W1.T + b1
+    A1 = torch.relu(Z1)
+    P = torch.softmax(A1 @ W2.T + b2, dim=1)
+    G2 = (P - F.one_hot(labels, 10).to(P.dtype)) / X.shape[0]
+    G1 = (G2 @ W2) * (Z1 > 0)
+    grads = (G1.T @ X, G1.sum(dim=0), G2.T @ A1, G2.sum(dim=0))
+    return {name: grad for name, grad in zip(["W1", "b1", "W2", "b2"], grads)}
+
+
+@ANY_LOOP_FAILS
+def test_a_comprehension_that_is_not_over_the_batch_keeps_full_marks(ref):
+    """The catalogue asks for a backward pass vectorised over the batch ([perf]); a dict built
+    with a comprehension over the four names loops over no sample."""
+    student = dict(ref, mlp_manual_backward=gradients_named_in_a_comprehension)
+    for check in exercise_spec("u3.1.q1").checks:
+        assert grade(check, ref, student) is None, check.name
+
+
 def test_backprop_chain_with_the_judges_blocks_equals_autograd(ref):
     torch.manual_seed(0)
     blocks = fixture("block_chain", "recording_chain")([3, 5, 5, 5, 4, 4, 2])
@@ -544,6 +571,23 @@ def test_bn_module_constants_train_output_and_running_averages(ref):
     torch_bn = torch.nn.BatchNorm1d(4)
     torch_bn(x)
     assert not torch.allclose(torch_bn.running_var, bn.running_var, rtol=1e-4, atol=0)  # PyTorch: unbiased
+
+
+def bn_gradients_in_a_comprehension(grad_y, x, gamma, eps=1e-5):
+    """A correct bn_backward (a real function: the source checks read its text)."""
+    n = x.shape[0]
+    std = torch.sqrt(x.var(dim=0, unbiased=False) + eps)
+    x_hat = (x - x.mean(dim=0)) / std
+    grad_gamma, grad_beta = [(grad_y * factor).sum(dim=0) for factor in (x_hat, torch.ones_like(x_hat))]
+    return gamma / (n * std) * (n * grad_y - grad_beta - x_hat * grad_gamma), grad_gamma, grad_beta
+
+
+@ANY_LOOP_FAILS
+def test_bn_backward_with_a_comprehension_over_its_two_sums_keeps_full_marks(ref):
+    """[perf] vectorised, no loop over the batch: a comprehension over two factors is not one."""
+    student = dict(ref, bn_backward=bn_gradients_in_a_comprehension)
+    for check in exercise_spec("u3.5.q3").checks:
+        assert grade(check, ref, student) is None, check.name
 
 
 def test_bn_with_one_sample_outputs_beta_and_passes_no_gradient(ref):

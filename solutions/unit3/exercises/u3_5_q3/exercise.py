@@ -32,6 +32,7 @@ EXERCISE = Exercise(
         mistake("forgets_that_the_statistics_depend_on_x", fails=["equals autograd through BN"], says="at [0]"),
         mistake("the_unbiased_variance", fails=["equals autograd through BN"], says="values differ"),
         mistake("autograd_through_the_forward_pass", fails=["without autograd"], says="use your own formula"),
+        mistake("one_sample_at_a_time", fails=["no loop over the batch"], says="loop"),
     ],
 )
 
