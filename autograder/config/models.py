@@ -75,6 +75,19 @@ class DataConfig(_C):
         "../shared/data",
         description="data sets in torchvision layout, relative to grader.toml; AUTOGRADER_DATA overrides it",
     )
+    glove: str = Field(
+        "glove/glove.6B.50d.10k.txt",
+        description="the GloVe 6B 50-d vectors unit 6 reads, relative to the data root: the shipped 10,000-word "
+                    "subset, or glove/glove.6B.50d.txt (400,000 words) where the course installs the full file",
+    )
+
+    @field_validator("glove")
+    @classmethod
+    def _inside_the_data_root(cls, value: str) -> str:
+        parts = value.replace("\\", "/").split("/")
+        if value.startswith("/") or ".." in parts or not value.endswith(".txt"):
+            raise ValueError("name a .txt file inside the data root, e.g. \"glove/glove.6B.50d.txt\"")
+        return value
 
 
 class TaskResources(_C):

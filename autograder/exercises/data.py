@@ -156,6 +156,31 @@ class IdxLabels:
 
 
 @dataclass(frozen=True)
+class TsvLabels:
+    """The `column` of a tab-separated file with a header line (SST-2's `dev.tsv`:
+    `sentence<TAB>label`) replaced, on every data line, by a seeded random label 0 or 1; every
+    other byte (the sentences, their trailing space before the tab, the header, the line
+    endings) is kept, so the file still loads as before."""
+
+    column: str = "label"
+
+    def apply(self, raw: bytes, seed: int = 20261127) -> bytes:
+        lines = raw.split(b"\n")
+        if not lines or self.column.encode() not in lines[0].rstrip(b"\r").split(b"\t"):
+            return raw
+        where = lines[0].rstrip(b"\r").split(b"\t").index(self.column.encode())
+        generator = torch.Generator().manual_seed(seed)
+        fake = torch.randint(0, 2, (len(lines),), generator=generator).tolist()
+        for number in range(1, len(lines)):
+            ending = b"\r" if lines[number].endswith(b"\r") else b""
+            fields = lines[number].removesuffix(ending).split(b"\t")
+            if len(fields) > where and fields[where].strip():
+                fields[where] = str(fake[number]).encode()
+                lines[number] = b"\t".join(fields) + ending
+        return b"\n".join(lines)
+
+
+@dataclass(frozen=True)
 class DataSet:
     """One data set as the grader knows it: its folder in the data root, the files (glob
     patterns, relative to the root) the worker may read, those `doctor` requires, and the
@@ -165,12 +190,12 @@ class DataSet:
     folder: str
     files: tuple[str, ...]
     required: tuple[str, ...]
-    scrambled: tuple[tuple[str, IdxLabels], ...] = ()
+    scrambled: tuple[tuple[str, IdxLabels | TsvLabels], ...] = ()
 
     def allows(self, relative: str) -> bool:
         return any(fnmatch.fnmatchcase(relative, pattern) for pattern in self.files)
 
-    def scramble_for(self, relative: str) -> IdxLabels | None:
+    def scramble_for(self, relative: str) -> IdxLabels | TsvLabels | None:
         return next((how for path, how in self.scrambled if path == relative), None)
 
 
@@ -186,17 +211,19 @@ DATA_SETS: tuple[DataSet, ...] = (
     DataSet("MNIST", "MNIST", _idx_files("MNIST"),
             required=("MNIST/raw/train-images-idx3-ubyte", "MNIST/raw/t10k-labels-idx1-ubyte"),
             scrambled=(("MNIST/raw/t10k-labels-idx1-ubyte", IdxLabels(HELD_OUT)),)),
+    # SST-2's test split has no labels and its dev labels are public: accuracy checks (unit 6)
+    # score dev sentences whose labels only the judge reads
     DataSet("SST-2", "SST-2", ("SST-2/train.tsv", "SST-2/dev.tsv", "SST-2/test.tsv"),
-            required=("SST-2/train.tsv", "SST-2/dev.tsv")),
+            required=("SST-2/train.tsv", "SST-2/dev.tsv"), scrambled=(("SST-2/dev.tsv", TsvLabels("label")),)),
     DataSet("Tatoeba fra-eng", "tatoeba", ("tatoeba/fra-eng/fra.txt",), required=("tatoeba/fra-eng/fra.txt",)),
     DataSet("GloVe 6B 50d", "glove", ("glove/glove.6B.*.txt",), required=("glove",)),
 )
 
 
-def allowed_files(data: Path) -> dict[str, IdxLabels | None]:
+def allowed_files(data: Path) -> dict[str, IdxLabels | TsvLabels | None]:
     """The files of `data` the worker's view holds (relative paths), each with its scrambling."""
     data = Path(data)
-    found: dict[str, IdxLabels | None] = {}
+    found: dict[str, IdxLabels | TsvLabels | None] = {}
     for dataset in DATA_SETS:
         folder = data / dataset.folder
         if not folder.is_dir() or folder.is_symlink():
