@@ -512,6 +512,42 @@ def test_feedback_on_batch_size_accuracies_names_the_size_and_the_range(mistake_
 # to a check stricter than the catalogue before that check was corrected.
 
 VARIANTS = {
+    # cost histories in the default float32: preallocated with torch.zeros, or a list of floats
+    "u2.3.q1": ("def train_neuron_scratch(X, Y, w0, w1, b, alpha, iters):\n"
+                "    params = torch.tensor([w0, w1, b], dtype=torch.float64)\n"
+                "    inputs = torch.cat([X, torch.ones(len(X), 1, dtype=torch.float64)], dim=1)\n"
+                "    costs = torch.zeros(iters)\n"
+                "    for i in range(iters):\n"
+                "        z = inputs @ params\n"
+                "        costs[i] = (F.softplus(z) - Y * z).mean()\n"
+                "        params = params - alpha * ((torch.sigmoid(z) - Y)[:, None] * inputs).mean(dim=0)\n"
+                "    return params, costs\n"),
+    "u2.3.q5": ("def train_neuron_vectorized(X, Y, w, b, alpha, iters):\n"
+                "    if w.shape != (X.shape[1],):\n"
+                "        raise ValueError('w does not match X')\n"
+                "    costs = []\n"
+                "    for _ in range(iters):\n"
+                "        z = X @ w + b\n"
+                "        costs.append((F.softplus(z) - Y * z).mean().item())\n"
+                "        error = torch.sigmoid(z) - Y\n"
+                "        w, b = w - alpha * X.T @ error / len(Y), b - alpha * error.mean().item()\n"
+                "    return w, b, torch.tensor(costs)\n"),
+    "u2.4.q1": ("def train_neuron_torch(X, Y, init=(1.0, -1.0, 5.5), alpha=0.1, iters=1000):\n"
+                "    layer = nn.Linear(2, 1, dtype=torch.float64)\n"
+                "    with torch.no_grad():\n"
+                "        layer.weight.copy_(torch.tensor([[init[0], init[1]]]))\n"
+                "        layer.bias.fill_(init[2])\n"
+                "    costs = torch.zeros(iters)\n"
+                "    for i in range(iters):\n"
+                "        layer.zero_grad()\n"
+                "        z = layer(X).squeeze(1)\n"
+                "        cost = (F.softplus(z) - Y * z).mean()\n"
+                "        cost.backward()\n"
+                "        with torch.no_grad():\n"
+                "            layer.weight -= alpha * layer.weight.grad\n"
+                "            layer.bias -= alpha * layer.bias.grad\n"
+                "        costs[i] = cost.detach()\n"
+                "    return layer, costs\n"),
     # the moons as make_moons gives them: float64 points and int64 labels
     "u2.9.q4": ("def make_moons_data(n=200, noise=0.1, seed=0):\n"
                 "    X, Y = make_moons(n_samples=n, noise=noise, random_state=seed)\n"
@@ -550,3 +586,15 @@ def test_gradients_taken_with_autograd_grad_pass_two_steps_in_a_row(variant_resu
 def test_moons_with_int64_labels_and_float64_points_pass(variant_results):
     """u2.9.q4: the catalogue fixes no dtype for make_moons_data's points or labels."""
     assert_full_marks(variant_results, "u2.9.q4", "the moons")
+
+
+@pytest.mark.parametrize(("exercise_id", "checks"), [
+    ("u2.3.q1", ["parameters and costs", "parameters with alpha = 1"]),
+    ("u2.3.q5", ["against the reference"]),
+    ("u2.4.q1", ["parameters and costs", "gradients after a few steps"]),
+])
+def test_a_cost_history_stored_in_float32_passes(variant_results, exercise_id, checks):
+    """u2.3.q1, u2.3.q5, u2.4.q1: the catalogue fixes the cost history's values (to a tolerance),
+    not its dtype; a history preallocated with torch.zeros or built from a list is float32."""
+    for check in checks:
+        assert_full_marks(variant_results, exercise_id, check)

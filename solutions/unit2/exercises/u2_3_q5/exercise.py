@@ -51,8 +51,10 @@ EXERCISE = Exercise(
              weight=1, max_ratio=3, case_seconds=3,
              hint="avoid a Python loop over the points; use tensor operations on all of them"),
         # F.softplus is linear above z = 20, so correct stable costs differ by up to e^-20 per point
-        output("against the reference", "train_neuron_vectorized", vectorized_inputs, weight=4, rtol=1e-8, atol=1e-8,
-               trajectory=True),
+        # (atol); a cost history stored in float32 (a list turned into a tensor) is as right as the
+        # reference's float64 one and is rounded by up to 6e-8 relative (rtol)
+        output("against the reference", "train_neuron_vectorized", vectorized_inputs, weight=4, rtol=1e-7, atol=1e-8,
+               dtype="float", trajectory=True),
         prop("accuracy on separable blobs", "train_neuron_vectorized", [accuracy_run(5), accuracy_run(10)],
              "linear_accuracy", weight=1.5, minimum=1.0),
         prop("accuracy on overlapping blobs", "train_neuron_vectorized", [accuracy_run(2)], "linear_accuracy",
