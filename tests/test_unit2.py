@@ -512,6 +512,9 @@ def test_feedback_on_batch_size_accuracies_names_the_size_and_the_range(mistake_
 # to a check stricter than the catalogue before that check was corrected.
 
 VARIANTS = {
+    # the identity in float64
+    "u2.6.q3": ("def dZ_db(n_classes):\n"
+                "    return torch.eye(n_classes, dtype=torch.float64)\n"),
     # cost histories in the default float32: preallocated with torch.zeros, or a list of floats
     "u2.3.q1": ("def train_neuron_scratch(X, Y, w0, w1, b, alpha, iters):\n"
                 "    params = torch.tensor([w0, w1, b], dtype=torch.float64)\n"
@@ -598,3 +601,9 @@ def test_a_cost_history_stored_in_float32_passes(variant_results, exercise_id, c
     not its dtype; a history preallocated with torch.zeros or built from a list is float32."""
     for check in checks:
         assert_full_marks(variant_results, exercise_id, check)
+
+
+def test_an_identity_in_float64_passes_dz_db(variant_results):
+    """u2.6.q3: dZ_db builds its Jacobian from n_classes alone; the catalogue compares it with
+    autograd's Jacobian, in no particular floating dtype."""
+    assert_full_marks(variant_results, "u2.6.q3", "dZ/db")
