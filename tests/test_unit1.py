@@ -61,3 +61,22 @@ def test_side_checks_earn_nothing_while_the_values_are_wrong(module_grade, solut
     assert exercise(result, "u1.3.q1").points == 0 and exercise(result, "u1.3.q2").points == 0
     # the rest of u1.2.q1 (statistics, speed, answer) is right and keeps its points
     assert check_result(result, "u1.2.q1", "no loop over matrices").passed
+
+
+# --- correct variants the catalogue allows keep their points ----------------------------------
+
+def test_a_uniform_batch_drawn_in_another_order_passes(module_grade, solution_unit1, hidden_unit1):
+    """u1.2.q1: the catalogue fixes the shape (n, 2, 2), float32 and U[0, 1), not which random
+    numbers fill the batch; a batch drawn as (2, 2, n) and permuted keeps its points, and draws
+    that are not uniform on [0, 1) still lose them."""
+    permuted = ("def make_uniform_batch(n=100, generator=None):\n"
+                "    return torch.rand(2, 2, n, generator=generator).permute(2, 0, 1)\n")
+    result = module_grade(append_after_exercises(solution_unit1, {"u1.2.q1": permuted}), hidden_unit1,
+                          only=["u1.2.q1"])
+    for name in ("uniform batch", "batch uses the generator"):
+        check = check_result(result, "u1.2.q1", name)
+        assert check.passed and check.points == check.max_points, check.message
+    normal = "def make_uniform_batch(n=100, generator=None):\n    return torch.randn(n, 2, 2, generator=generator)\n"
+    result = module_grade(append_after_exercises(solution_unit1, {"u1.2.q1": normal}), hidden_unit1, only=["u1.2.q1"])
+    message = check_result(result, "u1.2.q1", "uniform batch").message
+    assert "expected True at ['every value in [0, 1)'], got False" in message
