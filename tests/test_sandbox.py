@@ -106,7 +106,8 @@ def module_grade(course, tmp_path_factory):
 
 # -- the sandbox's walls, probed from inside one worker ------------------------------------
 
-HOST_ONLY = [ROOT / "grader.toml", ROOT / "solutions" / "unit1" / "checks.py",
+HIDDEN_CHECKS = ROOT / "solutions" / "unit1" / "exercises" / "u1_3_q1" / "exercise.py"
+HOST_ONLY = [ROOT / "grader.toml", HIDDEN_CHECKS, ROOT / "solutions" / "unit1" / "common.py",
              ROOT / "solutions" / "unit1" / "unit1.ipynb", ROOT / "assignments" / "unit1" / "checks" / "checks.json",
              ROOT / "tests" / "conftest.py",
              Path.home() / ".bashrc", Path.home() / ".gitconfig"]
@@ -178,7 +179,7 @@ def test_no_network(probe):
 def test_course_files_and_other_host_paths_are_hidden(probe):
     results = probe["results"]
     checked = [p for p in HOST_ONLY if p.exists()]
-    assert ROOT / "solutions" / "unit1" / "checks.py" in checked
+    assert HIDDEN_CHECKS in checked
     for path in checked:
         assert results[f"read {path}"].startswith("failed"), f"{path} is readable in the sandbox"
     # at most the whitelisted Python installation shows through the course folder and HOME
