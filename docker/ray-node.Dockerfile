@@ -8,8 +8,9 @@
 ARG WORKER_IMAGE=autograder-worker:latest
 FROM ${WORKER_IMAGE}
 USER root
-RUN apt-get update && apt-get install -y --no-install-recommends bubblewrap \
-    && rm -rf /var/lib/apt/lists/* && pip install 'ray>=2.9,<3'
+# ray[default] and wget: KubeRay's health probes ask the node's dashboard agent.
+RUN apt-get update && apt-get install -y --no-install-recommends bubblewrap wget \
+    && rm -rf /var/lib/apt/lists/* && pip install 'ray[default]>=2.9,<3'
 # KubeRay runs `ray start` through a login shell in this image; judges run as root, so the
 # local sandbox can give each worker its own unprivileged user id.
 WORKDIR /opt/autograder

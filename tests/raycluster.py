@@ -9,6 +9,7 @@ processes by id (`ray stop` would end every Ray process on the machine).
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -60,14 +61,16 @@ class LocalRayCluster:
         return [pid for pid, title in _processes() if title.startswith("ray::grade:")]
 
     def stop(self) -> None:
-        ours = [pid for pid, command in _processes() if str(self.temp) in command]
+        """End the cluster's processes and what they started (agents, Ray workers), by id."""
+        ours = _with_descendants({pid for pid, command in _processes() if str(self.temp) in command})
         for pid in ours:
             _signal(pid, signal.SIGTERM)
         deadline = time.monotonic() + 5
         while time.monotonic() < deadline and any(_alive(p) for p in ours):
             time.sleep(0.2)
         for pid in ours:
-            _signal(pid, signal.SIGKILL)  # the raylets' workers and agents end with them
+            _signal(pid, signal.SIGKILL)
+        shutil.rmtree(self.temp, ignore_errors=True)
 
     def _ray(self, *args: str) -> None:
         run = subprocess.run([RAY, *args], capture_output=True, text=True, env=self.env, timeout=180)
@@ -85,6 +88,22 @@ def _processes() -> list[tuple[int, str]]:
             continue
         found.append((int(entry.name), command))
     return found
+
+
+def _with_descendants(roots: set[int]) -> list[int]:
+    parents = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                parents[int(entry.name)] = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+    found, grew = set(roots), True
+    while grew:
+        children = {pid for pid, parent in parents.items() if parent in found} - found
+        found |= children
+        grew = bool(children)
+    return sorted(found)
 
 
 def _alive(pid: int) -> bool:

@@ -9,12 +9,15 @@ middle and is interrupted, then resumed: every row still ends present and correc
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
+import os
 import re
 import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -25,6 +28,8 @@ from conftest import ROOT
 
 ray = pytest.importorskip("ray", reason="Ray is not installed: pip install -e '.[ray]' ('.[test]' includes it)")
 
+from autograder.batch.ray_executor import NODE_CACHE, pack  # noqa: E402
+from autograder.config.loader import find_course  # noqa: E402
 from raycluster import LocalRayCluster  # noqa: E402
 
 LIMITS = {"cell_seconds": 3, "exercise_seconds": 20, "notebook_seconds": 120, "memory_mib": 512}
@@ -33,6 +38,9 @@ BY_KEY = {s.key: s for s in make_class()}
 CLASS = [BY_KEY[k] for k in ("good00", "good01", "good02", "partly00", "partly01", "partly02", "partly03",
                              "crash0", "endless0", "memory0", "flood", "corrupt", "nonotebook", "wrongunit",
                              "twoversions")]
+# the course's data folder: unit 1 reads none, but the driver ships it to the nodes all the same
+DATA = find_course(ROOT).data_dir
+ENV = {**os.environ, "AUTOGRADER_DATA": str(DATA)}
 FAULT_CLASS = [BY_KEY[k] for k in ("good03", "good04", "good05", "good06", "partly04", "partly05", "partly06",
                                    "partly07")]
 
@@ -59,7 +67,8 @@ def cluster():
 
 
 def grade(course_dir: Path, submissions: Path, out: Path, *extra: str) -> subprocess.CompletedProcess:
-    return subprocess.run(_command(course_dir, submissions, out, *extra), capture_output=True, text=True, timeout=600)
+    return subprocess.run(_command(course_dir, submissions, out, *extra), capture_output=True, text=True, timeout=600,
+                          env=ENV)
 
 
 def _command(course_dir: Path, submissions: Path, out: Path, *extra: str) -> list[str]:
@@ -96,8 +105,12 @@ def local_run(course_dir, classes, tmp_path_factory) -> dict[str, Path]:
 
 def test_rows_on_the_cluster_equal_local_mode(course_dir, classes, cluster, local_run, tmp_path):
     out = tmp_path / "out"
+    shipped = Path(tempfile.gettempdir()) / NODE_CACHE / hashlib.sha256(pack({"data": DATA})).hexdigest()
+    shutil.rmtree(shipped, ignore_errors=True)  # a copy left by an earlier run
     run = grade(course_dir, classes["sample"], out, "--executor", "ray", "--address", cluster.address)
     assert run.returncode == 0, run.stderr
+    # the data folder travelled through the object store and was unpacked where the nodes run
+    assert sorted(p.name for p in (shipped / "data").iterdir()) == sorted(p.name for p in DATA.iterdir())
     assert f"graded {len(CLASS)}, kept 0" in run.stderr
     want = rows(local_run["sample"])
     got = rows(out)
@@ -115,7 +128,7 @@ def test_a_lost_worker_and_an_interrupted_driver_still_end_with_every_row(course
                                                                          tmp_path):
     out = tmp_path / "out"
     command = _command(course_dir, classes["fault"], out, "--executor", "ray", "--address", cluster.address)
-    driver = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    driver = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=ENV)
     records = out / ".autograder" / "records"
 
     def recorded() -> int:
@@ -131,7 +144,7 @@ def test_a_lost_worker_and_an_interrupted_driver_still_end_with_every_row(course
     done = recorded()
     assert 4 <= done < len(FAULT_CLASS)
 
-    resumed = subprocess.run(command, capture_output=True, text=True, timeout=600)
+    resumed = subprocess.run(command, capture_output=True, text=True, timeout=600, env=ENV)
     assert resumed.returncode == 0, resumed.stderr
     assert f"graded {len(FAULT_CLASS) - done}, kept {done} unchanged" in resumed.stderr
     want, got = rows(local_run["fault"]), rows(out)
