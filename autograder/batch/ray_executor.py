@@ -87,7 +87,8 @@ class RayExecutor:
         self.allow_reduced = allow_reduced
         self._pending: list = []
 
-    def run(self, items: Iterable[Submission], grade: Callable) -> Iterator[tuple[Submission, NotebookResult | BaseException]]:
+    def run(self, items: Iterable[Submission],
+            grade: Callable) -> Iterator[tuple[Submission, NotebookResult | BaseException]]:
         from autograder.batch.task import GradeSubmission
 
         if not isinstance(grade, GradeSubmission):
@@ -178,7 +179,8 @@ def connect(address: str):
     try:
         import ray
     except ImportError:
-        raise RayUnavailable("the ray executor needs Ray: pip install 'torchcourse-autograder[ray]' (or '.[ray]' in the course's checkout)") from None
+        raise RayUnavailable("the ray executor needs Ray: pip install 'torchcourse-autograder[ray]' "
+                             "(or '.[ray]' in the course's checkout)") from None
     if ray.is_initialized():
         return ray
     try:
