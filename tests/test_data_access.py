@@ -11,7 +11,7 @@ import torch
 
 from autograder.config.loader import DATA_ENV
 from autograder.exercises import Call, kept, output, sequence
-from autograder.exercises.data import DataMissing, data_dir, fashion_mnist, read_idx
+from autograder.exercises.data import DataMissing, data_dir, fashion_mnist, idx_pictures, read_idx
 from autograder.sandbox.local import LocalSandbox, with_data_dir
 from conftest import needs_fashion_mnist
 
@@ -203,13 +203,13 @@ def test_a_grading_machine_without_the_data_still_grades_the_other_checks(course
     from autograder.judge.grader import GradingOptions, grade_notebook
 
     monkeypatch.setenv(DATA_ENV, str(tmp_path))
-    fashion_mnist.cache_clear()
+    idx_pictures.cache_clear()
     try:
         hidden = HiddenCheckSet(course, "unit3")
         result = grade_notebook(hidden, course.solutions / "unit3" / "unit3.ipynb", sandbox,
                                 GradingOptions(course.config.limits, only=["u3.3.q2"], seed=3))
     finally:
-        fashion_mnist.cache_clear()
+        idx_pictures.cache_clear()
     graded = result.exercises[0]
     checks = {c.name: c for c in graded.checks}
     assert graded.status == "not_graded" and result.status == "partial-failure"
