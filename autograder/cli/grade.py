@@ -58,6 +58,8 @@ def run_grade(args: argparse.Namespace) -> int:
     if options.lms:
         files.insert(1, LMS_FILES[options.lms])
     console.print(f"wrote {', '.join(files)} in {report.out}", highlight=False)
+    for problem in report.problems:  # a class file that could not be written: the rows are safe
+        console.print(Text(f"warning: {problem}", style="yellow"))
     return 0
 
 
