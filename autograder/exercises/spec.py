@@ -65,15 +65,25 @@ class Draw:
         self.quick = quick_budget()
         self.release = release
 
-    def randn(self, *shape: int, dtype: torch.dtype = torch.float32) -> torch.Tensor:
+    def randn(self, *shape: int, dtype: torch.dtype = torch.float32, mean: float = 0.0,
+              std: float = 1.0) -> torch.Tensor:
+        """Normal draws (`mean + std * N(0, 1)`; in a release, a bell-shaped exact draw)."""
         if self.release:
-            return self._recorded("normal", shape, dtype, 0.0, 1.0)
-        return torch.randn(*shape, generator=self.g, dtype=dtype)
+            return self._recorded("normal", shape, dtype, float(mean), float(std))
+        values = torch.randn(*shape, generator=self.g, dtype=dtype)
+        if std != 1:
+            values = values * std
+        return values + mean if mean else values
 
-    def rand(self, *shape: int, dtype: torch.dtype = torch.float32) -> torch.Tensor:
+    def rand(self, *shape: int, dtype: torch.dtype = torch.float32, low: float = 0.0,
+             high: float = 1.0) -> torch.Tensor:
+        """Uniform draws on [low, high)."""
         if self.release:
-            return self._recorded("uniform", shape, dtype, 0.0, 1.0)
-        return torch.rand(*shape, generator=self.g, dtype=dtype)
+            return self._recorded("uniform", shape, dtype, float(low), float(high))
+        values = torch.rand(*shape, generator=self.g, dtype=dtype)
+        if (low, high) == (0.0, 1.0):
+            return values
+        return values * (high - low) + low
 
     def randint(self, low: int, high: int, shape: Sequence[int]) -> torch.Tensor:
         if self.release:
