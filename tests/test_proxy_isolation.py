@@ -32,8 +32,12 @@ def half_precision_product(x):
     return course_fn(torch.full((3000, 3000), 3000.0, dtype=torch.float16))
 
 def broadcast_pair(x):
-    n = 4000
+    n = 4096  # arguments within the envelope whose broadcast holds 16.8 million values
     return course_pair(torch.ones(n, 1), torch.ones(1, n))
+
+def column_and_row(x):
+    n = 1000  # X (N, 1) and Y (N,): a legal call that never broadcasts them together
+    return course_pair(torch.ones(n, 1), torch.ones(n))
 
 def save_answers(x):
     y = course_fn(x)
@@ -65,6 +69,10 @@ def memory_hog(x):
 
 def summed(a, b):
     return a + b
+
+
+def first_sum(a, b):
+    return a.sum() + b.sum()
 
 
 def _case(target: str) -> tuple:
@@ -108,7 +116,23 @@ def test_a_slow_course_function_is_stopped_when_the_case_time_runs_out(session):
 
 def test_arguments_outside_the_cases_envelope_are_refused(session):
     assert "float16" in _refusal(_proxied(session, "half_precision_product", course_fn=doubled))
-    assert "broadcast to more elements than this check's inputs allow" in _refusal(_proxied(session, "broadcast_pair", course_pair=summed))
+
+
+def test_a_broadcast_of_legal_arguments_is_bounded_by_the_host_not_refused(session):
+    """Arguments within the envelope may compute something large (a (4096, 1) + (1, 4096)
+    broadcast): the host computes it under its own memory limit and the answer is capped at
+    64 MiB, so the judge holds at most that answer, never the computation."""
+    before = _peak_memory_kib()
+    observed = _proxied(session, "broadcast_pair", course_pair=summed)
+    assert observed.error(0) is None or "larger than the grader sends back" in _refusal(observed)
+    assert _peak_memory_kib() - before < 200_000
+
+
+def test_a_column_and_a_row_of_the_cases_size_are_legal_arguments(session):
+    """calc_dC_analytic(w, b, X, Y) with X (N, 1) and Y (N,): refused by a rule that assumed
+    every pair of tensors is broadcast together."""
+    observed = _proxied(session, "column_and_row", course_pair=first_sum)
+    assert observed.error(0) is None, observed.error(0)
 
 
 def test_a_result_too_large_to_send_is_refused_not_a_crash(session):

@@ -8,9 +8,11 @@ inert data, and is answered by a *proxy host*: a child forked from the judge for
 case, which holds the course's functions (the fork's copy) and nothing else the judge
 does. The host
 
-- refuses arguments outside the envelope of the case's own inputs (`Envelope`): no
-  tensor, and no pair of tensors broadcast together, larger than the case's largest input
-  allows, and no dtype the case does not use besides the common ones;
+- refuses arguments outside the envelope of the case's own inputs (`Envelope`): no tensor
+  larger than the case's largest input allows, and no dtype the case does not use besides
+  the common ones (what arguments of a legal size compute together, a broadcast of an
+  (N, 1) and a (1, N) tensor say, is bounded by the host's memory and time limits instead:
+  refusing every pair that could broadcast refused legal calls, such as X (N, 1) with Y (N,));
 - runs under a memory limit of its own and is killed when the case's time runs out, so a
   call can neither hold the judge past the case's limit nor grow the judge's memory;
 - shares no lock with the judge: other students' checks never wait on it.
@@ -55,8 +57,7 @@ _REPLY = TypeAdapter(ProxyReply)
 @dataclass(frozen=True)
 class Envelope:
     """What a proxied call's arguments may be, from the inputs of the case being graded:
-    each tensor (and each pair of tensors broadcast together) at most `max_elements`, and
-    dtypes among `dtypes`."""
+    each tensor at most `max_elements`, and dtypes among `dtypes`."""
 
     max_elements: int = MIN_ELEMENTS
     dtypes: frozenset[torch.dtype] = field(default=COMMON_DTYPES)
@@ -74,14 +75,6 @@ class Envelope:
                 return f"a {str(tensor.dtype).removeprefix('torch.')} tensor, a dtype this check's inputs do not have"
             if tensor.numel() > self.max_elements:
                 return "a tensor larger than this check's inputs allow"
-        for i, first in enumerate(tensors):
-            for second in tensors[i + 1:]:
-                try:
-                    shape = torch.broadcast_shapes(first.shape, second.shape)
-                except RuntimeError:
-                    continue
-                if shape.numel() > self.max_elements:
-                    return "tensors that broadcast to more elements than this check's inputs allow"
         return None
 
 
