@@ -321,3 +321,13 @@ def test_long_strings_are_shortened_in_messages():
     message = compare("x" * 500, "y" * 500)
     assert message is not None and len(message) < 160
     assert "'xxxxxxxxxx" in message and "'yyyyyyyyyy" in message
+
+
+def test_a_less_precise_answer_is_never_judged_tighter_than_its_dtype_allows():
+    """A check may tighten the tolerance for the reference's float64; a float32 answer the
+    policy accepts is still judged at float32 precision, not at the tightened float64 one."""
+    want = T(torch.tensor([0.1, 0.7], dtype=torch.float64))
+    got = T(torch.tensor([0.1, 0.7], dtype=torch.float32))
+    tight = Tolerance(rtol=1e-8, atol=1e-8)
+    assert compare(want, got, tight, Policy(dtype="float")) is None
+    assert compare(want, T(torch.tensor([0.1, 0.7 + 1e-6], dtype=torch.float64)), tight) is not None
