@@ -1,0 +1,13 @@
+"""also multiplies by (1 - p) at inference, as the text's DropoutFinal"""
+
+class InvertedDropout(nn.Module):
+    def __init__(self, drop_rate=0.5):
+        super().__init__()
+        if not 0 < drop_rate < 1:
+            raise ValueError("drop_rate must be in (0, 1)")
+        self.drop_rate = drop_rate
+
+    def forward(self, X):
+        if not self.training:
+            return X * (1 - self.drop_rate)
+        return X * (torch.rand_like(X) > self.drop_rate) / (1 - self.drop_rate)
