@@ -1,0 +1,4 @@
+"""returns the pictures unchanged"""
+
+def permute_pixels(images, perm):
+    return images.clone()

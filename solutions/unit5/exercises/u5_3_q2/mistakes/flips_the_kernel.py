@@ -1,0 +1,17 @@
+"""flips the kernel in the forward pass (true convolution)"""
+
+class ConvLayer_1(nn.Module):
+    def __init__(self, kernel_size):
+        super().__init__()
+        bound = 1 / math.sqrt(kernel_size[0] * kernel_size[1])
+        self.kern = nn.Parameter((2 * torch.rand(kernel_size) - 1) * bound)
+
+    def forward(self, x):
+        kern = self.kern.flip(0, 1)
+        p, q = kern.shape
+        h, w = x.shape[1] - p + 1, x.shape[2] - q + 1
+        out = torch.zeros(x.shape[0], h, w, dtype=x.dtype)
+        for r in range(h):
+            for s in range(w):
+                out[:, r, s] = (x[:, r:r + p, s:s + q] * kern).sum(dim=(1, 2))
+        return out

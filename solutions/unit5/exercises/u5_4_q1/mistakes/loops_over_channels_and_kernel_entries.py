@@ -1,0 +1,25 @@
+"""loops in Python over channels and kernel entries too"""
+
+class ConvLayer(nn.Module):
+    def __init__(self, in_channels=1, out_channels=1, kernel_size=(1, 1)):
+        super().__init__()
+        self.kern = nn.Parameter(torch.rand(out_channels, in_channels, *kernel_size))
+
+    def forward(self, x):
+        if x.dim() != 4:
+            raise ValueError("expected a batch (N, C, H, W)")
+        c_out, c_in, p, q = self.kern.shape
+        if x.shape[1] != c_in:
+            raise ValueError("wrong number of channels")
+        if p > x.shape[2] or q > x.shape[3]:
+            raise ValueError("kernel larger than the pictures")
+        h, w = x.shape[2] - p + 1, x.shape[3] - q + 1
+        out = torch.zeros(x.shape[0], c_out, h, w, dtype=x.dtype)
+        for r in range(h):
+            for s in range(w):
+                for o in range(c_out):
+                    for c in range(c_in):
+                        for i in range(p):
+                            for j in range(q):
+                                out[:, o, r, s] = out[:, o, r, s] + x[:, c, r + i, s + j] * self.kern[o, c, i, j]
+        return out

@@ -1,0 +1,3 @@
+"""answers that one-sided padding gives a smaller output"""
+
+ans_u5_5_q2d = "A"

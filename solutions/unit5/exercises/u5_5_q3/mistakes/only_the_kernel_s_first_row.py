@@ -1,0 +1,13 @@
+"""places only the kernel's first row"""
+
+def conv_as_matrix(K, H, W):
+    p, q = K.shape
+    if p > H or q > W:
+        raise ValueError("the kernel is larger than the picture")
+    oh, ow = H - p + 1, W - q + 1
+    A = torch.zeros(oh * ow, H * W, dtype=K.dtype)
+    for r in range(oh):
+        for s in range(ow):
+            start = r * W + s
+            A[r * ow + s, start:start + q] = K[0]
+    return A
