@@ -563,6 +563,41 @@ VARIANTS = {
                 "        z.weight -= lr * grad_w\n"
                 "        z.bias -= lr * grad_b\n"
                 "    return cost.item()\n"),
+    # the course text's way: the data set item by item, each picture through PILToTensor (ten
+    # times slower than reading the tensors directly, so its time limit scales with the reference's)
+    "u2.6.q5": ("def load_fmnist_flat(train=True):\n"
+                "    data = torchvision.datasets.FashionMNIST(DATA_ROOT, train=train, download=False,\n"
+                "                                             transform=v2.PILToTensor())\n"
+                "    images = torch.stack([data[i][0] for i in range(len(data))])\n"
+                "    labels = torch.tensor([data[i][1] for i in range(len(data))])\n"
+                "    return images.reshape(len(data), -1).to(torch.float32) / 255, labels\n"),
+    # the training accuracy measured by a second pass over the training pictures, in eval mode
+    "u2.8.q3": ("def train_classifier(model, train_loader, test_loader, epochs, lr=0.1):\n"
+                "    optimizer = torch.optim.SGD(model.parameters(), lr=lr)\n"
+                "    history = {'train_loss': [], 'train_acc': [], 'test_loss': [], 'test_acc': []}\n"
+                "\n"
+                "    def evaluate(loader):\n"
+                "        model.eval()\n"
+                "        total, right, seen = 0.0, 0, 0\n"
+                "        with torch.no_grad():\n"
+                "            for images, labels in loader:\n"
+                "                out = model(images)\n"
+                "                total += F.nll_loss(out, labels, reduction='sum').item()\n"
+                "                right += (out.argmax(dim=1) == labels).sum().item()\n"
+                "                seen += len(labels)\n"
+                "        return total / seen, right / seen\n"
+                "\n"
+                "    for _ in range(epochs):\n"
+                "        model.train()\n"
+                "        for images, labels in train_loader:\n"
+                "            optimizer.zero_grad()\n"
+                "            F.nll_loss(model(images), labels).backward()\n"
+                "            optimizer.step()\n"
+                "        for name, loader in (('train', train_loader), ('test', test_loader)):\n"
+                "            loss, accuracy = evaluate(loader)\n"
+                "            history[f'{name}_loss'].append(loss)\n"
+                "            history[f'{name}_acc'].append(accuracy)\n"
+                "    return history\n"),
 }
 
 
@@ -584,6 +619,23 @@ def test_gradients_taken_with_autograd_grad_pass_two_steps_in_a_row(variant_resu
     were kept."""
     for check in ("one step", "updates the layer in place", "two steps in a row"):
         assert_full_marks(variant_results, "u2.7.q2", check)
+
+
+@needs_fashion_mnist
+def test_the_course_texts_item_by_item_loading_keeps_its_points(variant_results):
+    """u2.6.q5: loading 60,000 pictures through the Dataset interface with PILToTensor, as the
+    course text does, is ten times slower than the reference's direct read; its limit scales
+    with the reference's time, so it is not cut off on a busy machine."""
+    for check in ("test set as flat float pictures", "training set as flat float pictures"):
+        assert_full_marks(variant_results, "u2.6.q5", check)
+
+
+@needs_fashion_mnist
+def test_a_loop_measuring_training_accuracy_in_a_second_eval_pass_keeps_its_points(variant_results):
+    """u2.8.q3: the catalogue does not say how the training accuracy is measured; a second pass
+    over the training pictures in eval mode is not counted against the loop."""
+    for check in ("first steps", "evaluation after each epoch", "the history"):
+        assert_full_marks(variant_results, "u2.8.q3", check)
 
 
 def test_moons_with_int64_labels_and_float64_points_pass(variant_results):

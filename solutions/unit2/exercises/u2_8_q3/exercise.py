@@ -1,7 +1,7 @@
 """u2.8.q3: Training for several epochs, evaluated after each."""
 
-from autograder.exercises import Call, Exercise, accuracy, helper, hidden_only, kept, mistake, output, sequence
-from autograder.exercises.fashion import MODE_LABEL, accuracy_case, flat_model, small_loaders
+from autograder.exercises import Call, Exercise, accuracy, helper, hidden_only, kept, mistake, output, sequence, using
+from autograder.exercises.fashion import accuracy_case, flat_model, small_loaders
 
 
 def training(epochs: int, lr: float = 0.1, keep: bool = True) -> Call:
@@ -26,7 +26,9 @@ def evaluation_cases(d):
     return [sequence(*small_loaders(d), flat_model(d.child_seed(), record=True), training(2),
                      Call(("test_loss",), target="$history.__getitem__", label=f"history['test_loss'] after {what}"),
                      Call(("test_acc",), target="$history.__getitem__", label=f"history['test_acc'] after {what}"),
-                     Call(target="$model.0.seen", read_only=True, label=MODE_LABEL),
+                     using("evaluation_modes.facts", kept("model"), 50,
+                           label="how the model was called: training steps, test batches evaluated in eval mode "
+                                 "without gradients, and batches in a mixed mode"),
                      label=what)]
 
 
@@ -71,7 +73,9 @@ EXERCISE = Exercise(
         mistake("no_zero_grad", fails=["first steps"], says="the weight after one epoch"),
         mistake("gradient_ascent", fails=["first steps", "accuracy after 5 epochs"], says="the weight after one epoch"),
         mistake("evaluates_in_train_mode_with_gradients", fails=["evaluation after each epoch"],
-                says="train mode, grad enabled"),
+                says="training batches (train mode, grad enabled)"),
+        mistake("evaluates_in_eval_mode_with_gradients", fails=["evaluation after each epoch"],
+                says="expected 6 at ['test batches (eval mode, no grad)'], got 0"),
         mistake("evaluates_on_the_training_set", fails=["evaluation after each epoch"], says="history['test_loss']"),
         mistake("history_per_batch_instead_of_per_epoch", fails=["the history"], says="(entries, all in range)"),
     ],
