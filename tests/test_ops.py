@@ -107,3 +107,35 @@ def test_calls_of_a_notebook_name_are_counted_during_the_call():
     outcomes, _ = Prober(namespace).run_case([step], 1, {})
     assert outcomes[0].calls == {"attention": 5}
     assert namespace["attention"] is attention
+
+
+# --- vectorisation judged by the operations dispatched -------------------------------------------
+
+def batch_gradients(X, W):
+    """Vectorised: a dict comprehension over two names, tensor operations over the batch."""
+    grads = {"W": X.T @ (X @ W), "X": (X @ W) @ W.T}
+    return {name: value / len(X) for name, value in grads.items()}
+
+
+def looped_gradients(X, W):
+    total = torch.zeros_like(W)
+    for x in X:
+        total += torch.outer(x, x @ W)
+    return {"W": total / len(X)}
+
+
+def batches(d):
+    W = d.randn(5, 3)
+    return [S.sequence(S.call(d.randn(4, 5), W), S.call(d.randn(64, 5), W), label="batches of 4 and 64")]
+
+
+VECTORISED = S.vectorised("no loop over the batch", "grads", batches)
+
+
+def test_a_loop_over_a_few_names_is_not_a_loop_over_the_batch():
+    assert grade(VECTORISED, None, {"grads": batch_gradients}) is None
+
+
+def test_a_loop_over_the_samples_is_caught_whatever_the_machine_load():
+    message = grade(VECTORISED, None, {"grads": looped_gradients})
+    assert "the number of operations it runs grows with the batch" in message and "loops over the samples" in message

@@ -134,13 +134,6 @@ def test_manual_mlp_backward_equals_autograd(ref, n):
     assert bool((mine["W1"][:4] == 0).all())
 
 
-# Not fixed yet: the catalogue's check is [perf] (vectorised over the batch); the source check
-# fails every loop and comprehension, and telling a loop over the batch from one over a few names
-# needs the engine's SourceRule (a perf check instead is too noisy on a shared 2-core machine for
-# a loop that is only about 8x slower). Strict: this turns into a failure when it is fixed.
-ANY_LOOP_FAILS = pytest.mark.xfail(strict=True, reason="the source check fails a comprehension that is not over the batch")
-
-
 def gradients_named_in_a_comprehension(X, labels, W1, b1, W2, b2):
     """A correct mlp_manual_backward (a real function: the source checks read its text)."""
     Z1 = X @ W1.T + b1
@@ -152,7 +145,6 @@ def gradients_named_in_a_comprehension(X, labels, W1, b1, W2, b2):
     return {name: grad for name, grad in zip(["W1", "b1", "W2", "b2"], grads)}
 
 
-@ANY_LOOP_FAILS
 def test_a_comprehension_that_is_not_over_the_batch_keeps_full_marks(ref):
     """The catalogue asks for a backward pass vectorised over the batch ([perf]); a dict built
     with a comprehension over the four names loops over no sample."""
@@ -582,7 +574,6 @@ def bn_gradients_in_a_comprehension(grad_y, x, gamma, eps=1e-5):
     return gamma / (n * std) * (n * grad_y - grad_beta - x_hat * grad_gamma), grad_gamma, grad_beta
 
 
-@ANY_LOOP_FAILS
 def test_bn_backward_with_a_comprehension_over_its_two_sums_keeps_full_marks(ref):
     """[perf] vectorised, no loop over the batch: a comprehension over two factors is not one."""
     student = dict(ref, bn_backward=bn_gradients_in_a_comprehension)

@@ -29,7 +29,7 @@ ENGINE_FIXTURES: tuple[ModuleType, ...] = (autograder.fixtures.fashion, autograd
                                            autograder.fixtures.scratch)
 
 CHECK_BUILDERS = ("output", "grad", "raises", "memory", "perf", "answer", "rerun", "accuracy", "prop", "source", "ops",
-                  "layers",
+                  "layers", "vectorised",
                   "hidden_only")
 CASE_BUILDERS = ("case", "sequence", "call", "trained", "generator", "every_other", "kept", "helper", "made",
                  "fixture", "using", "mistake")

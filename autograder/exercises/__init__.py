@@ -8,11 +8,11 @@ from autograder.checks.registry import check_property, experiment, transform
 from autograder.exercises.spec import (
     Call, Case, CheckSpec, Draw, Exercise, Mistake, accuracy, answer, call, case, every_other, fixture, generator,
     grad, helper, hidden_only, kept, layers, made, memory, mistake, ops, output, perf, prop, raises, rerun, sequence, source,
-    trained, using,
+    trained, using, vectorised,
 )
 
 __all__ = [
     "Call", "Case", "CheckSpec", "Draw", "Exercise", "Mistake", "accuracy", "answer", "call", "case", "check_property",
     "every_other", "experiment", "fixture", "generator", "grad", "helper", "hidden_only", "kept", "layers", "made", "memory",
-    "mistake", "ops", "output", "perf", "prop", "raises", "rerun", "sequence", "source", "trained", "transform", "using",
+    "mistake", "ops", "output", "perf", "prop", "raises", "rerun", "sequence", "source", "trained", "transform", "using", "vectorised",
 ]

@@ -32,6 +32,7 @@ from autograder.checks.raises import RaisesRule
 from autograder.checks.rerun import RerunRule
 from autograder.checks.source import SourceRule
 from autograder.checks.values import describe_tensor
+from autograder.checks.vectorised import VectorisedRule
 from autograder.protocol import codec, drawn
 from autograder.protocol import values as V
 from autograder.protocol.messages import GradRequest, Observe, Step, Timing
@@ -462,6 +463,16 @@ def layers(name: str, artifact: str, cases: CaseSource, weight: float = 1.0, cas
     case's last step returns `autograder.fixtures.modules.layer_outputs`); the first layer
     that differs is named."""
     return CheckSpec(name, artifact, LayersRule(**tolerance), cases, weight, case_seconds=case_seconds)
+
+
+def vectorised(name: str, artifact: str, cases: CaseSource, weight: float = 1.0, max_growth: float = 2.0,
+               case_seconds: float = 20.0, hint: str | None = None) -> CheckSpec:
+    """Each case is a sequence of calls on growing batches: the operations the function
+    dispatches must not grow with the batch (a loop over its samples does), counted by the
+    worker, so a busy machine cannot fail it and a loop over a few names is not a loop over the
+    batch."""
+    rule = VectorisedRule(max_growth=max_growth, **({"hint": hint} if hint else {}))
+    return CheckSpec(name, artifact, rule, cases, weight, observe=Observe(ops=True), case_seconds=case_seconds)
 
 
 def ops(name: str, artifact: str, cases: CaseSource, forbid: list[str], weight: float = 1.0, reason: str = "",

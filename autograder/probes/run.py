@@ -170,6 +170,7 @@ class Prober:
         leave_if_forked(self.owner)
         if recorder is not None:
             outcome.ops = sorted(recorder.ops)[:5000]
+            outcome.op_count = recorder.count
         if observe.count_calls:
             outcome.calls = dict(counters)
         if observe.storage:
@@ -249,9 +250,11 @@ class OpRecorder(TorchDispatchMode):
     def __init__(self) -> None:
         super().__init__()
         self.ops: set[str] = set()
+        self.count = 0  # dispatches, repeats included: a loop over a batch makes it grow with the batch
 
     def __torch_dispatch__(self, func, types, args=(), kwargs=None):
         self.ops.add(func.overloadpacket.__name__)
+        self.count += 1
         return func(*args, **(kwargs or {}))
 
 

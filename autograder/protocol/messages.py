@@ -123,6 +123,7 @@ class StepOutcome(_M):
     grads: GradOutcome | None = None
     source: str | None = Field(default=None, max_length=200_000)
     ops: list[Annotated[str, Field(max_length=100)]] | None = Field(default=None, max_length=5000)
+    op_count: int | None = None  # how many aten operations the call dispatched
     calls: dict[Annotated[str, Field(max_length=64)], int] | None = None
 
 

@@ -1,7 +1,7 @@
 """u3.1.q1: Gradients of the first linear layer."""
 
 
-from autograder.exercises import Exercise, case, mistake, output, source
+from autograder.exercises import Exercise, call, case, mistake, output, sequence, source, vectorised
 from autograder_units.unit3.common import F64, NO_AUTOGRAD
 
 
@@ -35,8 +35,16 @@ def dead_unit_inputs(d):
 
 
 def small_batch_inputs(d):
-    """One call for the source checks (which read the function's text, not its result)."""
+    """One call for the source check (which reads the function's text, not its result)."""
     return [case(*mlp_batch(d, 2), *mlp_params(d), label="a batch of 2 samples")]
+
+
+def growing_batches(d):
+    """The same weights on a batch of 4 and one of 64: a backward pass vectorised over the
+    batch runs as many operations for both."""
+    params = mlp_params(d)
+    return [sequence(call(*mlp_batch(d, 4), *params), call(*mlp_batch(d, 64), *params),
+                     label="batches of 4 and 64 samples")]
 
 
 EXERCISE = Exercise(
@@ -46,14 +54,14 @@ EXERCISE = Exercise(
         output("hidden units that never fire", "mlp_manual_backward", dead_unit_inputs, weight=2),
         source("without autograd", "mlp_manual_backward", small_batch_inputs, weight=1.5,
                forbid=NO_AUTOGRAD, reason="compute the gradients with your own formulas"),
-        source("no loop over the batch", "mlp_manual_backward", small_batch_inputs, weight=1.5,
-               no_loops=True),
+        # counted, not timed or read: a loop over the four gradients' names is no loop over the batch
+        vectorised("no loop over the batch", "mlp_manual_backward", growing_batches, weight=1.5),
     ],
     mistakes=[
         mistake("forgets_the_relu_s_derivative", fails=["equals autograd", "hidden units that never fire"],
                 says="at ['W1']"),
         mistake("the_gradient_of_the_sum_not_the_mean", fails=["equals autograd"], says="values differ"),
         mistake("asks_autograd", fails=["without autograd"], says="compute the gradients with your own formulas"),
-        mistake("one_sample_at_a_time", fails=["no loop over the batch"], says="loop"),
+        mistake("one_sample_at_a_time", fails=["no loop over the batch"], says="loops over the samples"),
     ],
 )
