@@ -47,6 +47,7 @@ def serve(reader: framing.FrameReader, channel_out: int, forking: bool = True) -
     owner = os.getpid()
     checker: Checker | None = None
     in_process: Prober | None = None
+    trains = False  # a cell mentions an optimizer: checked code will likely build one
     for request, header, payload in _requests(reader):
         if isinstance(request, Bye):
             break
@@ -59,11 +60,14 @@ def serve(reader: framing.FrameReader, channel_out: int, forking: bool = True) -
         elif isinstance(request, RunCell):
             if checker is not None:
                 checker = checker.stop()
+            trains = trains or "optim" in request.source
             frame = framing.encode_frame(run_cell(namespace, request, owner))
         elif forking and can_fork():
             if checker is None or checker.group != request.group or not checker.usable:
                 if checker is not None:
                     checker.stop()
+                if trains:
+                    import_optimizer_machinery()
                 try:
                     checker = Checker.fork(namespace, request.group, reader.fd, channel_out)
                 except OSError:  # no process left to fork (the notebook used them up)
@@ -83,6 +87,19 @@ def serve(reader: framing.FrameReader, channel_out: int, forking: bool = True) -
 
 
 FORK_SAFE = hasattr(os, "fork") and sys.platform != "darwin"
+
+
+def import_optimizer_machinery() -> None:
+    """The first optimizer a process builds imports torch._dynamo (about 2 s). Done here, once,
+    before checking processes are forked, every checker inherits it instead of importing it
+    under a case's time limit, where an alarm in the middle of the import left the module half
+    initialised for the checker's later cases ("partially initialized module 'torch._dynamo'")."""
+    if "torch._dynamo" in sys.modules:
+        return
+    try:
+        import torch._dynamo  # noqa: F401
+    except Exception:  # noqa: BLE001 - a torch without it: optimizers then need nothing more
+        pass
 
 
 def can_fork() -> bool:
