@@ -106,7 +106,9 @@ def positive_number(value: Any) -> float | None:
 
 
 def step_count(value: Any, max_steps: int) -> int | str:
-    """A setting's 'steps': a positive int up to `max_steps`, or what is wrong."""
+    """A setting's 'steps': a positive whole number (10_000 or 1e4) up to `max_steps`, or what is wrong."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         return f"'steps' should be a positive int, got {kind_of(value)}"
     if value > max_steps:

@@ -78,6 +78,9 @@ EXERCISE = Exercise(
                 says="expected 6 at ['test batches (eval mode, no grad)'], got 0"),
         mistake("evaluates_on_the_training_set", fails=["evaluation after each epoch"], says="history['test_loss']"),
         mistake("history_per_batch_instead_of_per_epoch", fails=["the history"], says="(entries, all in range)"),
+        # accuracy is credited only when the trajectory ("first steps") passes
+        mistake("pastes_weights_trained_elsewhere", fails=["first steps", "accuracy after 5 epochs"],
+                says="accuracy is not credited until its 'first steps' check passes"),
     ],
 )
 

@@ -37,7 +37,7 @@ def scheduler_inputs(d):
             scheduler_case(round(d.py.uniform(0.01, 1.0), 3), round(d.py.uniform(0.5, 0.99), 2), (1, 4))]
 
 
-def per_epoch_case(d, epochs: int, batch: int, lr: float, gamma: float):
+def per_epoch_case(d, epochs: int, batch: int, lr: float, gamma: float, weights: bool = False):
     images, labels = d.rand(5 * batch, 1, 28, 28), d.randint(0, 10, (5 * batch,))
     test_images, test_labels = d.rand(2 * batch, 1, 28, 28), d.randint(0, 10, (2 * batch,))
     what = f"{epochs} epochs on a loader of 5 batches of {batch} random pictures, lr {lr:g}, gamma {gamma:g}"
@@ -55,6 +55,9 @@ def per_epoch_case(d, epochs: int, batch: int, lr: float, gamma: float):
                   label=f"train_classifier for {what}"),
              using("schedules.rates_of_schedulers", kept("made"),
                    label=f"the optimizer's lr after {what} (one entry per scheduler the factory made)")]
+    if weights:
+        calls = calls[:-1] + [Call(target="$model.1.weight", read_only=True, label=f"the weight after {what}"),
+                              Call(target="$model.1.bias", read_only=True, label=f"the bias after {what}")]
     return sequence(*calls, label=what)
 
 
@@ -74,13 +77,20 @@ def per_epoch_inputs(d):
     return [per_epoch_case(d, 3, 4, 0.1, 0.9), per_epoch_case(d, 2, 3, 0.05, 0.5)]
 
 
+def trained_parameters(d):
+    """The judge's seeded classifier after the student's loop with a decaying rate: its weights
+    must be the reference loop's (a loop that loads weights trained elsewhere shows here)."""
+    return [per_epoch_case(d, 3, 4, 0.1, 0.9, weights=True)]
+
+
 # Calibration of "accuracy with decay" (`autograder calibrate unit3 u3.3.q2 --seeds 10`, the judge's
 # flat model, 5 epochs of the 60,000 pictures, batch 256, lr 0.1 decayed by 0.9 per epoch, scored
 # on 2,000 perturbed held-out pictures): 0.815 +- 0.010 (0.795 .. 0.832), as without decay (u2.8.q3:
 # 0.814 +- 0.008); the bars are u2.8.q3's, full marks from 0.78, nothing at 0.50. Quick budget (tests:
 # 2 epochs of 12,000 pictures, batch 64): 0.766 +- 0.026 (0.721 .. 0.805); full marks from 0.68.
-# "one scheduler step per epoch" runs the student's loop from the judge's start: accuracy is
-# credited only when it passes (a trajectory check).
+# "parameters after the decayed epochs" compares the weights the student's loop reaches from the
+# judge's start with the reference loop's: accuracy is credited only when it (and the per-epoch
+# schedule) passes, so weights trained elsewhere and pasted in earn nothing.
 EXERCISE = Exercise(
     "u3.3.q2", "A decaying schedule for the Fashion-MNIST classifier",
     ["make_exponential_scheduler", "train_classifier"],
@@ -88,6 +98,8 @@ EXERCISE = Exercise(
     checks=[
         output("rate after k steps", "make_exponential_scheduler", scheduler_inputs, weight=3),
         output("one scheduler step per epoch", "train_classifier", per_epoch_inputs, weight=3, trajectory=True),
+        output("parameters after the decayed epochs", "train_classifier", trained_parameters, weight=2,
+               rtol=1e-4, atol=1e-6, trajectory=True),
         hidden_only(accuracy("accuracy with decay", "train_classifier", decayed_training, weight=4,
                              full_at=0.78, zero_at=0.50, quick=(0.68, 0.45), predictions="scores",
                              what="perturbed held-out test pictures", case_seconds=120)),
@@ -101,7 +113,8 @@ EXERCISE = Exercise(
         mistake("steps_the_scheduler_after_every_batch", fails=["one scheduler step per epoch"],
                 says="3 epochs on a loader of 5 batches"),
         mistake("a_new_scheduler_every_epoch", fails=["one scheduler step per epoch"], says="length"),
-        mistake("accepts_a_scheduler_but_never_steps_it", fails=["one scheduler step per epoch"],
+        mistake("accepts_a_scheduler_but_never_steps_it",
+                fails=["one scheduler step per epoch", "parameters after the decayed epochs"],
                 says="expected 0.0729 at [0], got 0.1"),
     ],
 )
