@@ -1,0 +1,4 @@
+"""splits on whitespace only, as for SST-2"""
+
+def glove_tokenize(sentence):
+    return sentence.split()
