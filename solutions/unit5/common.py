@@ -9,6 +9,10 @@ is that bound for every case, whatever the pictures' magnitude.
 
 import torch
 
+from autograder.checks.properties import PropertyRule
+from autograder.exercises import CheckSpec
+from autograder.protocol.messages import Observe
+
 F64 = torch.float64
 SCALED = {"rtol": 1e-5, "atol": 1e-5}  # float32 convolutions of inputs with max|X| * sum|K| = 1
 
@@ -44,3 +48,13 @@ def pictures(d, shape, scale: float = 1.0, dtype=torch.float32) -> torch.Tensor:
     """Random pictures of `shape` with values in [0, scale) (largest value about `scale`)."""
     x = d.rand(*shape, dtype=dtype)
     return x if scale == 1.0 else x * scale
+
+
+def loops(name: str, artifact: str, cases, max_growth: float, allowed: str, hint: str, weight: float = 1.0
+          ) -> CheckSpec:
+    """The operations a call dispatches grow from a small input to a large one no more than the
+    loops the exercise allows make them grow (public/judging.py, `operations_grow_at_most`): the
+    worker counts them, so the check is the same on a busy machine and an idle one."""
+    rule = PropertyRule(name="operations_grow_at_most", params={"max_growth": max_growth, "allowed": allowed,
+                                                                "hint": hint})
+    return CheckSpec(name, artifact, rule, cases, weight, observe=Observe(ops=True), case_seconds=30)

@@ -191,6 +191,29 @@ def uniform_kernel(ctx: CaseContext) -> str | None:
     return None
 
 
+# --- u5.2.q1, u5.4.q1: loops over output positions, not over every entry -------------------
+
+@check_property(secondary=True, example='loops("loops over output positions only", "conv2d_valid", cases, max_growth=20, '
+                                        'allowed="a loop over output positions", hint="...")  # common.py')
+def operations_grow_at_most(ctx: CaseContext, max_growth: float, allowed: str, hint: str) -> str | None:
+    """Each case calls the function on a small and then a large input; the worker counts the
+    aten operations each call dispatched. The large call may dispatch at most `max_growth` times
+    as many as the small one: what the loops the exercise allows (`allowed`) need, while a Python
+    loop over every entry as well grows far more. Counted, not timed: a busy machine cannot fail
+    it."""
+    counted = [(i, outcome.op_count) for i, outcome in enumerate(ctx.actual.outcomes) if outcome.op_count is not None]
+    if len(counted) < 2:
+        return "the grader could not count the operations of its calls"
+    (i, first), (j, last) = counted[0], counted[-1]
+    labels = ctx.step_labels
+    if last > max_growth * max(first, 1):
+        small, large = (labels[i], labels[j]) if len(labels) > j else ("the small input", "the large one")
+        return (f"it dispatches {first:,} operations for {small} and {last:,} for {large}, {last / max(first, 1):.0f} "
+                f"times as many, where {allowed} needs at most {max_growth:g} times as many: it loops in Python "
+                f"over every entry; {hint}")
+    return None
+
+
 # --- u5.6.q1: LeNet-5 and the augmentation --------------------------------------------------
 
 @check_property(example='prop("weight layers", "LeNet5", cases, "lenet_layout", min_parameters=40_000, '
