@@ -2,14 +2,14 @@
 
 from autograder.exercises import Exercise, answer, case, hidden_only, mistake, output
 from autograder.exercises.data import fashion_mnist
-from autograder_units.unit2.common import F64, softmax_inputs
+from autograder_units.unit2.common import F64, input_label, picture_width, softmax_inputs
 
 
 def likelihood_grad_cases(d):
-    cases = []
+    cases, width = [], picture_width(d)
     for n in (1, 2, 5):
-        W, b, X, labels = softmax_inputs(d, n, 3.0)
-        cases.append(case(W, b, X, labels, label=f"{n} float64 picture{'s' if n > 1 else ''}"))
+        W, b, X, labels = softmax_inputs(d, n, 3.0, width=width)
+        cases.append(case(W, b, X, labels, label=input_label(n, F64, width)))
     W, b, X, labels = softmax_inputs(d, 4, 2.0, classes=3, width=6)
     cases.append(case(W, b, X, labels, label="4 float64 inputs of width 6, 3 classes"))
     return cases

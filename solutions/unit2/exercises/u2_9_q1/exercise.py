@@ -3,7 +3,7 @@
 import torch
 
 from autograder.exercises import Exercise, answer, case, mistake, output, source
-from autograder_units.unit2.common import F64
+from autograder_units.unit2.common import F64, picture_width
 
 
 def jacobian_inputs(d, dtype, shift: float = 0.0, spread: float = 5.0, classes: int = 10, width: int = 784):
@@ -16,10 +16,12 @@ def jacobian_inputs(d, dtype, shift: float = 0.0, spread: float = 5.0, classes: 
 
 
 def flat_jacobian_cases(d):
-    cases = []
+    cases, width = [], picture_width(d)
+    what = "picture" if width == 784 else f"input of width {width}"
     for dtype in (F64, torch.float32):
         name = str(dtype).removeprefix("torch.")
-        cases.append(case(*jacobian_inputs(d, dtype), label=f"a {name} picture, W of shape (10, 784), scores up to 5"))
+        cases.append(case(*jacobian_inputs(d, dtype, width=width),
+                          label=f"a {name} {what}, W of shape (10, {width}), scores up to 5"))
     cases.append(case(*jacobian_inputs(d, F64, spread=1.0, classes=4, width=6),
                       label="a float64 input of width 6, 4 classes"))
     cases.append(case(torch.tensor([[0.0], [1.0], [-1.0]], dtype=F64), torch.zeros(3, dtype=F64),
@@ -29,10 +31,15 @@ def flat_jacobian_cases(d):
 
 
 def flat_jacobian_large_cases(d):
+    width = picture_width(d)
+    what = "picture" if width == 784 else f"input of width {width}"
     return [
-        case(*jacobian_inputs(d, torch.float32, shift=100.0), label="a float32 picture whose scores are all near 100"),
-        case(*jacobian_inputs(d, F64, shift=800.0), label="a float64 picture whose scores are all near 800"),
-        case(*jacobian_inputs(d, torch.float32, spread=30.0), label="a float32 picture with scores up to 30"),
+        case(*jacobian_inputs(d, torch.float32, shift=100.0, width=width),
+             label=f"a float32 {what} whose scores are all near 100"),
+        case(*jacobian_inputs(d, F64, shift=800.0, width=width),
+             label=f"a float64 {what} whose scores are all near 800"),
+        case(*jacobian_inputs(d, torch.float32, spread=30.0, width=width),
+             label=f"a float32 {what} with scores up to 30"),
     ]
 
 
