@@ -1,15 +1,15 @@
 """u2.3.q1: Changing the learning rate."""
 
 from autograder.exercises import Exercise, case, mistake, output, rerun
-from autograder_units.unit2.common import BLOBS, COURSE, START, X, Y, blobs, fresh_seed, random_start, steps
+from autograder_units.unit2.common import BLOBS, COURSE, START, blobs, course_data, fresh_seed, random_start, steps
 
 
-def scratch_run(alpha: float, iters: int, data=(X, Y), start=START, where: str = COURSE):
+def scratch_run(alpha: float, iters: int, data: tuple, start=START, where: str = COURSE):
     return case(*data, *start, alpha, iters, label=f"{where}, alpha {alpha:g}, {steps(iters)} from {start}")
 
 
 def scratch_inputs(d):
-    cases = [scratch_run(alpha, iters) for alpha in (0.01, 0.1) for iters in (1, 10, 1000)]
+    cases = [scratch_run(alpha, iters, course_data(d)) for alpha in (0.01, 0.1) for iters in (1, 10, 1000)]
     fresh = blobs(seed=fresh_seed(d))
     cases.append(scratch_run(0.1, 100, fresh, random_start(d), where="fresh blobs"))
     return cases
@@ -17,7 +17,7 @@ def scratch_inputs(d):
 
 def large_step_inputs(d):
     # 1,000 steps of alpha = 1 are chaotic on some blobs (rounding differences grow), not on the course's
-    return [scratch_run(1.0, iters) for iters in (1, 10, 1000)] + [
+    return [scratch_run(1.0, iters, course_data(d)) for iters in (1, 10, 1000)] + [
         scratch_run(1.0, 10, blobs(seed=fresh_seed(d)), random_start(d), where="fresh blobs")]
 
 

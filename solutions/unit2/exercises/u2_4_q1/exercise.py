@@ -1,7 +1,7 @@
 """u2.4.q1: The PyTorch training loop."""
 
 from autograder.exercises import Call, Exercise, answer, case, mistake, output, perf, sequence
-from autograder_units.unit2.common import COURSE, START, X, Y, blobs, fresh_seed, random_start, steps
+from autograder_units.unit2.common import COURSE, START, blobs, course_data, fresh_seed, random_start, steps
 
 
 def torch_run(data, init, alpha: float, iters: int, where: str, read: tuple[str, ...]):
@@ -15,15 +15,15 @@ def torch_run(data, init, alpha: float, iters: int, where: str, read: tuple[str,
 
 def torch_trajectories(d):
     fresh = blobs(seed=fresh_seed(d))
-    return [torch_run((X, Y), START, 0.1, 1000, COURSE, ("weight", "bias")),
-            torch_run((X, Y), START, 0.01, 10, COURSE, ("weight", "bias")),
+    return [torch_run(course_data(d), START, 0.1, 1000, COURSE, ("weight", "bias")),
+            torch_run(course_data(d), START, 0.01, 10, COURSE, ("weight", "bias")),
             torch_run(fresh, random_start(d), 0.1, 100, "fresh blobs", ("weight", "bias"))]
 
 
 def torch_gradients(d):
-    fresh = blobs(seed=fresh_seed(d))
-    return [torch_run((X, Y), START, 0.1, iters, COURSE, ("weight.grad", "bias.grad")) for iters in (1, 2, 3)] + [
-        torch_run(fresh, random_start(d), 0.5, 2, "fresh blobs", ("weight.grad", "bias.grad"))]
+    fresh, read = blobs(seed=fresh_seed(d)), ("weight.grad", "bias.grad")
+    return [torch_run(course_data(d), START, 0.1, iters, COURSE, read) for iters in (1, 2, 3)] + [
+        torch_run(fresh, random_start(d), 0.5, 2, "fresh blobs", read)]
 
 
 EXERCISE = Exercise(
@@ -35,7 +35,7 @@ EXERCISE = Exercise(
         output("gradients after a few steps", "train_neuron_torch", torch_gradients, weight=2, rtol=1e-5, atol=1e-8,
                dtype="float"),
         perf("faster than a loop over the points", "train_neuron_torch",
-             [case(X, Y, iters=200, label=f"{COURSE}, 200 steps")], weight=0.5, max_ratio=5,
+             lambda d: [case(*course_data(d), iters=200, label=f"{COURSE}, 200 steps")], weight=0.5, max_ratio=5,
              hint="compute the cost of all points with one tensor expression"),
         answer("same results?", "ans_u2_4_q1", choices="ABCD", weight=1.5),
     ],
