@@ -124,6 +124,8 @@ def test_a_permutation_passes_and_random_integers_do_not():
     assert grade(PERMUTATION, None, good) is None
     duplicates = {"make_pixel_permutation": lambda s: torch.randint(0, 784, (784,))}
     assert "not a permutation" in grade(PERMUTATION, None, duplicates)
+    numpy = {"make_pixel_permutation": lambda s: __import__("numpy").random.default_rng(s).permutation(784)}
+    assert grade(PERMUTATION, None, numpy) is None
     floats = {"make_pixel_permutation": lambda s: torch.randperm(784).float()}
     assert "integer tensor" in grade(PERMUTATION, None, floats)
     rows = {"make_pixel_permutation": lambda s: torch.randperm(28)}
@@ -210,10 +212,12 @@ def test_lenet_variants_have_the_layout(variant):
     assert grade(LAYOUT, None, {"LeNet5": variant}) is None
 
 
-def test_lenet_with_batchnorm_or_one_convolution_is_refused():
-    with_norm = lambda: nn.Sequential(nn.BatchNorm2d(1), *lenet())  # noqa: E731
-    assert "besides its five weight layers it has layers with parameters (BatchNorm2d)" in \
-        grade(LAYOUT, None, {"LeNet5": with_norm})
+def test_lenet_with_batchnorm_passes_and_one_too_wide_does_not():
+    with_norm = lambda: nn.Sequential(nn.BatchNorm2d(1), *lenet())  # noqa: E731 - a modern substitute
+    assert grade(LAYOUT, None, {"LeNet5": with_norm}) is None
+    one_conv = lambda: nn.Sequential(*lenet()[:3], nn.Flatten(), nn.Linear(6 * 14 * 14, 40), nn.ReLU(),  # noqa: E731
+                                     nn.Linear(40, 30), nn.ReLU(), nn.Linear(30, 20), nn.ReLU(), nn.Linear(20, 10))
+    assert "it has 1 Conv2d and 4 Linear layers" in grade(LAYOUT, None, {"LeNet5": one_conv})
     wide = lambda: nn.Sequential(*lenet()[:7], nn.Linear(400, 160), nn.ReLU(), nn.Linear(160, 84), nn.ReLU(),  # noqa: E731
                                  nn.Linear(84, 10))
     assert "it has 81,106 parameters; LeNet-5 has 61,706" in grade(LAYOUT, None, {"LeNet5": wide})
@@ -258,10 +262,15 @@ def curves(plain_test=(0.85, 0.88, 0.89, 0.9, 0.9), augmented_epochs=5) -> dict:
 
 def test_reported_curves():
     assert grade(CURVES, None, curves()) is None
+    other_names = {"no augmentation": {"train_acc": [0.9] * 5, "test_acc": [0.88] * 5},
+                   "Augmented": {"train_acc": [0.85] * 5, "test_acc": [0.87] * 5}}
+    assert grade(CURVES, None, {"ans_u5_6_q1": other_names}) is None
     assert "train for at least 5" in grade(CURVES, None, {"ans_u5_6_q1": {
         "plain": {"train": [0.9], "test": [0.9]}, "augmented": {"train": [0.9], "test": [0.9]}}})
     assert "a LeNet-5 trained this long" in grade(CURVES, None, curves(plain_test=(0.5, 0.6, 0.6, 0.7, 0.7)))
-    assert "no entry 'augmented'" in grade(CURVES, None, {"ans_u5_6_q1": {"plain": curves()["ans_u5_6_q1"]["plain"]}})
+    assert "a dict of 1 entries" in grade(CURVES, None, {"ans_u5_6_q1": {"plain": curves()["ans_u5_6_q1"]["plain"]}})
+    assert 'name the run with augmentation "augmented"' in grade(CURVES, None, {"ans_u5_6_q1": {
+        "a": curves()["ans_u5_6_q1"]["plain"], "b": curves()["ans_u5_6_q1"]["plain"]}})
     assert grade(CURVES, None, {"ans_u5_6_q1": None}) == "ans_u5_6_q1 has no answer yet"
 
 

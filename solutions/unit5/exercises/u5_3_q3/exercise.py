@@ -36,7 +36,8 @@ def mismatched(d):
 EXERCISE = Exercise(
     "u5.3.q3", "The backward pass through a small convolution, by hand", ["conv2d_backward"],
     checks=[
-        output("gradients equal autograd's", "conv2d_backward", backward_inputs, weight=6),
+        output("gradients equal autograd's", "conv2d_backward", backward_inputs, weight=6,
+               transforms={"": "as_list"}),  # a pair as a tuple or a list alike
         ops("without autograd", "conv2d_backward", one_call, forbid=AUTOGRAD_BACKWARD, weight=2,
             reason="write the backward pass with your own formulas"),
         raises("a grad_Y of the wrong shape raises ValueError", "conv2d_backward", mismatched, ["ValueError"], weight=1),
