@@ -32,7 +32,8 @@ def forward_inputs(d):
 # Statistics (solutions/unit5/public/judging.py, `uniform_kernel`): for K = 2,000 and 1,800 entries
 # the bound, the mean (4 standard errors), the variance within 8 % of 1/(3K) (4 standard errors
 # of the sample variance, sqrt(0.8 / K) = 2 %: the verified note's 5 % rejected 1.15 % of correct
-# layers), a KS test at p >= 1e-4, and two constructions that differ.
+# layers), a KS test at p >= 1e-4, and two constructions that differ. Calibration (`autograder
+# calibrate unit5 u5.3.q2 --seeds 50`, the reference's layer): 100 of 100 cases passed (200 layers).
 EXERCISE = Exercise(
     "u5.3.q2", "A convolution layer whose kernel starts in U[-1/sqrt(K), 1/sqrt(K)]", ["ConvLayer_1"],
     checks=[
