@@ -7,10 +7,17 @@ from autograder.exercises import (
 SHAPES = {"": "named_shapes"}  # [name, [sizes]] pairs, torchvision's "avgpool" entry left out
 
 
+def fresh_alexnet() -> list[Call]:
+    """AlexNet(), kept as `net`, after the AlexNet an earlier case kept there is let go (the checks
+    of one exercise share a process: two AlexNets at once are half of the worker's memory)."""
+    return [fixture("networks.nothing", keep_as="net", label="the previous network let go"),
+            Call(target="AlexNet", keep_as="net", quiet=True, label="AlexNet()")]
+
+
 def alexnet_shape_inputs(d):
     """layer_shapes of the student's AlexNet for 1 and 2 pictures, and its number of parameters
     counted by the grader (one AlexNet: building one takes a second on a CPU)."""
-    return [sequence(Call(target="AlexNet", keep_as="net", quiet=True, label="AlexNet()"),
+    return [sequence(*fresh_alexnet(),
                      *(Call((kept("net", "AlexNet()"), d.randn(n, 3, 224, 224)),
                             label=f"layer_shapes(AlexNet(), x) for x of shape ({n}, 3, 224, 224)") for n in (1, 2)),
                      using("autograder.fixtures.modules.parameter_count", kept("net"),
@@ -28,7 +35,7 @@ def other_network_inputs(d):
 
 
 def weight_inputs(d):
-    return [sequence(Call(target="AlexNet", keep_as="net", quiet=True, label="AlexNet()"),
+    return [sequence(*fresh_alexnet(),
                      using("seeded_layers.report", kept("net"), d.randn(1, 3, 224, 224), d.py.randrange(10_000),
                            label="each layer's output for a picture (1, 3, 224, 224), with the course's weights "
                                  "loaded into your AlexNet"),
@@ -36,7 +43,7 @@ def weight_inputs(d):
 
 
 def unbatched_inputs(d):
-    return [sequence(Call(target="AlexNet", keep_as="net", quiet=True, label="AlexNet()"),
+    return [sequence(*fresh_alexnet(),
                      Call((d.randn(3, 224, 224),), target="$net", label="AlexNet() on x of shape (3, 224, 224)"),
                      label="a picture without the batch axis, (3, 224, 224)")]
 
