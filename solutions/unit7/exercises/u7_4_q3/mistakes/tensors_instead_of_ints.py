@@ -1,0 +1,14 @@
+"""returns the ids as tensors"""
+
+def greedy_decode(decoder, context, start_token, end_token, max_len):
+    if max_len < 1:
+        raise ValueError("max_len must be at least 1")
+    tokens = [torch.tensor(start_token)]
+    with torch.no_grad():
+        decoder.cell.hidden_state = context
+        for _ in range(max_len):
+            log_probs = decoder.cell(decoder.embedding(tokens[-1]))
+            tokens.append(log_probs.argmax())
+            if tokens[-1] == end_token:
+                break
+    return tokens

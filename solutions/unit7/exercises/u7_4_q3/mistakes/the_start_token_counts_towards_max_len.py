@@ -1,0 +1,14 @@
+"""counts <START> among the max_len tokens"""
+
+def greedy_decode(decoder, context, start_token, end_token, max_len):
+    if max_len < 1:
+        raise ValueError("max_len must be at least 1")
+    tokens = [start_token]
+    with torch.no_grad():
+        decoder.cell.hidden_state = context
+        while len(tokens) < max_len:
+            log_probs = decoder.cell(decoder.embedding(torch.tensor(tokens[-1])))
+            tokens.append(int(log_probs.argmax()))
+            if tokens[-1] == end_token:
+                break
+    return tokens

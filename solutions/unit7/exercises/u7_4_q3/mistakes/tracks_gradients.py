@@ -1,0 +1,13 @@
+"""decodes with autograd tracking every step"""
+
+def greedy_decode(decoder, context, start_token, end_token, max_len):
+    if max_len < 1:
+        raise ValueError("max_len must be at least 1")
+    tokens = [start_token]
+    decoder.cell.hidden_state = context
+    for _ in range(max_len):
+        log_probs = decoder.cell(decoder.embedding(torch.tensor(tokens[-1])))
+        tokens.append(int(log_probs.argmax()))
+        if tokens[-1] == end_token:
+            break
+    return tokens

@@ -1,0 +1,11 @@
+"""ReLU instead of tanh"""
+
+class ContextRNNCell(nn.Module):
+    def __init__(self, embed_dim, hidden_dim, context_dim=None):
+        super().__init__()
+        self.input_linear = nn.Linear(embed_dim, hidden_dim)
+        self.hidden_linear = nn.Linear(hidden_dim, hidden_dim)
+        self.context_linear = nn.Linear(hidden_dim if context_dim is None else context_dim, hidden_dim)
+
+    def forward(self, x, h, c):
+        return torch.relu(self.input_linear(x) + self.hidden_linear(h) + self.context_linear(c))

@@ -1,0 +1,12 @@
+"""never stops at <END>"""
+
+def greedy_decode_attn(decoder, annotations, start_token, end_token, max_len):
+    tokens, rows = [start_token], []
+    with torch.no_grad():
+        decoder.cell.hidden_state = torch.zeros(annotations.shape[1])
+        for _ in range(max_len):
+            context, weights = dot_attention(decoder.cell.hidden_state, annotations, annotations)
+            log_probs = decoder.cell(decoder.embedding(torch.tensor(tokens[-1])), context)
+            tokens.append(int(log_probs.argmax()))
+            rows.append(weights)
+    return tokens, torch.stack(rows)

@@ -1,0 +1,14 @@
+"""keeps the attention weights only of the steps that did not produce <END>"""
+
+def greedy_decode_attn(decoder, annotations, start_token, end_token, max_len):
+    tokens, rows = [start_token], []
+    with torch.no_grad():
+        decoder.cell.hidden_state = torch.zeros(annotations.shape[1])
+        for _ in range(max_len):
+            context, weights = dot_attention(decoder.cell.hidden_state, annotations, annotations)
+            log_probs = decoder.cell(decoder.embedding(torch.tensor(tokens[-1])), context)
+            tokens.append(int(log_probs.argmax()))
+            if tokens[-1] == end_token:
+                break
+            rows.append(weights)
+    return tokens, torch.stack(rows) if rows else torch.zeros(0, len(annotations))
