@@ -495,3 +495,15 @@ def test_feedback_names_the_time_step_and_the_layer(mistake_results):
 
 def check_result_message(result, name: str) -> str:
     return next(c.message for c in result.checks if c.name == name)
+
+
+@pytest.mark.slow
+def test_the_reference_passes_the_training_checks_at_their_full_budget(full_budget, grade, solution_unit6,
+                                                                         hidden_unit6):
+    """The budgets `autograder grade` uses (the test suite runs the quick ones): one epoch of 10,000
+    sentences for u6.2.q1, 300 steps of 64 for u6.2.q3, 15 epochs of 200 sentences for u6.3.q1."""
+    trained = ["u6.2.q1", "u6.2.q3", "u6.3.q1"]
+    result = grade(solution_unit6, hidden_unit6, only=trained, seed=23, exercise_seconds=180)
+    for exercise_id in trained:
+        graded = exercise(result, exercise_id)
+        assert graded.points == graded.max_points, [c.message for c in graded.checks if not c.passed]
