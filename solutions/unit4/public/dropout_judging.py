@@ -39,15 +39,15 @@ def _share_problem(zeros: int, count: int, p: float, what: str) -> str | None:
 
 @check_property(example='prop("mask statistics", "InvertedDropout", cases, "mask_statistics", small=64, draws=2000)')
 def mask_statistics(ctx: CaseContext, small: int, draws: int) -> str | None:
-    """The case's first call makes the layer with rate p; its last step returns one
-    training-mode draw on the input the judge holds and the mean of `draws` draws on its first
+    """The case's first call makes the layer with rate p; its last step returns an input X
+    without zeros, one training-mode draw on it and the mean of `draws` draws on its first
     `small` entries (`dropout_probe.statistics_run`): the share of zeros is p, the surviving
     entries equal X / (1 - p), and the mean of the draws is X (4.5 standard errors each)."""
     p = float(ctx.args[0])
     result = ctx.actual.result()
-    x = ctx.held.double()
-    if not isinstance(result, dict):
+    if not isinstance(result, dict) or _tensor(result.get("input")) is None:
         return f"expected the layer's outputs, got {kind_of(result)}"
+    x = _tensor(result["input"]).double()
     one, mean = _tensor(result.get("one draw")), _tensor(result.get("mean of draws"))
     if one is None or tuple(one.shape) != tuple(x.shape):
         return f"in training mode the layer should return a tensor shaped like its input {tuple(x.shape)}"

@@ -111,5 +111,5 @@ def r_squared(ctx: CaseContext, full_at: float, zero_at: float) -> Verdict | str
     if r2 >= full_at:
         return Verdict.pass_(measured=r2)
     fraction = max(0.0, (r2 - zero_at) / (full_at - zero_at))
-    return Verdict.fail(f"{scored}; full marks from {full_at:g} (the plane x + y + xy without the sine reaches about "
-                        f"0.984)", fraction, measured=r2)
+    return Verdict.fail(f"{scored}; full marks from {full_at:g} (x + y + xy and a constant, without the sine, reach "
+                        f"about 0.984)", fraction, measured=r2)

@@ -52,9 +52,10 @@ def fit_inputs(d):
 
 # Calibration of "fits the surface" (`autograder calibrate unit4 u4.1.q3 --seeds 10`, the reference's
 # fit_xyz, 600 steps of full-batch Adam lr 1e-2 on a 2-64-64-1 tanh network):
-#   CALIBRATION_FIT
+#   R² 0.9991 +- 0.0003 (0.9987 .. 0.9997), every seed passes (on this 2-core machine, loaded).
 # The catalogue's bar R² >= 0.99 gives full marks; nothing at 0.984 or less, what the plane
-# x + y + xy without the sine reaches on these points (least squares on (1, x, y) gets 0.920).
+# x + y + xy plus its best constant, without the sine, reaches on these points (0.967 without the constant;
+# least squares on (1, x, y) gets 0.920).
 EXERCISE = Exercise(
     "u4.1.q3", "Regression of a function of two variables", ["make_xyz_data", "fit_xyz"],
     checks=[

@@ -90,7 +90,11 @@ def early_stopping(d):
 # Calibration of "early-stopped accuracy" (`autograder calibrate unit4 u4.2.q1 --seeds 10`: the
 # reference's 784-256-256-10 network, Adam lr 1e-3, batch 128, 4 epochs on 20,000 training pictures,
 # the epoch of lowest loss on 2,000 validation pictures kept, 2,000 perturbed held-out pictures):
-#   CALIBRATION_ES
+#   0.835 +- 0.012 (0.817 .. 0.854) on this 2-core machine. Full marks from 0.80 (about 3 standard deviations
+#   under the mean: room for another start or architecture), nothing at 0.70 or less (an untrained network
+#   gets about 0.1; a linear model, which is not what the exercise asks for, reaches about 0.80 here).
+#   Quick budget (the test suite: 2 epochs on 5,000 pictures), 10 seeds: 0.754 +- 0.027 (0.703 .. 0.787); full
+#   marks from 0.67, nothing at 0.52 (the calibration's suggestion).
 EXERCISE = Exercise(
     "u4.2.q1", "Overfitting and early stopping", ["split_val_test", "best_epoch", "build_overfitting_mlp",
                                                   "ans_u4_2_q1e"],
@@ -101,7 +105,7 @@ EXERCISE = Exercise(
         output("best epoch", "best_epoch", curves, weight=2),
         raises("a NaN in the curve", "best_epoch", nan_curves, ["ValueError"], weight=1),
         hidden_only(accuracy("early-stopped accuracy", "build_overfitting_mlp", early_stopping, weight=3,
-                             full_at=0.82, zero_at=0.6, quick=(0.72, 0.5),
+                             full_at=0.80, zero_at=0.70, quick=(0.67, 0.52),
                              predictions="scores", what="perturbed held-out test pictures", case_seconds=240)),
         answer("why the test error is higher", "ans_u4_2_q1e", weight=1, choices="ABCD"),
     ],

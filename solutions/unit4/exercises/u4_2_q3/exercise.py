@@ -22,11 +22,11 @@ def filter_inputs(d):
     small = ("picture_sets.labelled_pictures", (d.child_seed(), 500), "a data set of 500 labelled pictures")
     pair = sorted(d.py.sample(range(10), 2))
     return [filter_case(small, SEEN), filter_case(small, []), filter_case(small, list(range(10))),
-            filter_case(small, [7]), filter_case(small, pair), filter_case(TRAIN_SET, SEEN)]
+            filter_case(small, [7]), filter_case(small, pair), filter_case(TRAIN_SET, [d.py.randrange(10)])]
 
 
 def unseen_inputs(d):
-    count, epochs = (6000, 2) if d.quick else (10_000, 2)
+    count, epochs = (12_000, 2) if d.quick else (20_000, 2)
     pictures, labels = held_out(d)
     what = (f"the grader's 784-256-256-10 network trained (Adam lr 1e-3, batches of 128, {epochs} epochs) on "
             f"{count:,} of the training pictures filter_classes keeps for classes 0-4")
@@ -42,8 +42,12 @@ def unseen_inputs(d):
 
 
 # Calibration of "a network that never saw classes 5-9" (`autograder calibrate unit4 u4.2.q3 --seeds 10`,
-# the reference's filter, the grader's network, 2 epochs on 10,000 pictures of classes 0-4):
-#   CALIBRATION_UNSEEN
+# the reference's filter, the grader's network, 2 epochs on 20,000 pictures of classes 0-4):
+#   accuracy on the held-out pictures of classes 0-4: 0.865 +- 0.013 (0.844 .. 0.888), on classes 5-9: 0.000 in
+#   every run; the catalogue's floor 0.80 on the seen classes is 5 standard deviations below the mean, its bar
+#   0.10 on the unseen ones far above. (With 10,000 pictures the seen classes reached only 0.847 +- 0.017,
+#   down to 0.818: too close to the floor.) Quick budget (the test suite: 2 epochs on 12,000 pictures), 10
+#   seeds: 0.856 +- 0.012 (0.842 .. 0.872).
 EXERCISE = Exercise(
     "u4.2.q3", "Training on classes 0-4, testing on classes 5-9", ["filter_classes", "ans_u4_2_q3b"],
     checks=[
