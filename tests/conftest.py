@@ -102,7 +102,7 @@ def _unit_fixtures(unit: str) -> dict:
     return {f"hidden_{unit}": hidden, f"public_{unit}": public, f"solution_{unit}": solution}
 
 
-for _unit in ("unit1", "unit2", "unit3", "unit4", "unit5", "unit6"):
+for _unit in ("unit1", "unit2", "unit3", "unit4", "unit5", "unit6", "unit7"):
     globals().update(_unit_fixtures(_unit))
 
 

@@ -238,31 +238,33 @@ def ending_midway(weights: dict[str, torch.Tensor], context: torch.Tensor, max_l
     return weights
 
 
-def free_running_lengths(weights: dict[str, torch.Tensor], pairs, layers: int, forced: bool = False) -> list[int]:
-    """How many tokens the course's Seq2Seq with `weights` returns for each pair (free running,
-    stopping at <END>), computed in the judge to choose weights whose cases stop early; with
-    `forced`, how many it would return if a teacher-forced run (fed the target) stopped at its
-    first predicted <END>."""
+def end_margins(weights: dict[str, torch.Tensor], pairs, layers: int, forced: bool = False) -> list[list[float]]:
+    """For each pair, how far <END>'s logit stays below the best other token's at each step of
+    the course's Seq2Seq with `weights` (free running, or fed the target with `forced`), up to
+    the step where <END> wins (a negative margin) or the target's length. Raising <END>'s bias
+    by e changes nothing until e exceeds a margin, so the decoding stops at the first step whose
+    margin is below e: one run gives the lengths for every bias."""
     embed, hidden = weights["src_embedding"].shape[1], weights["cell.weight_hh"].shape[0]
     lstm = torch.nn.LSTM(embed, hidden, layers)
-    cell = torch.nn.RNNCell(embed, hidden)
     with torch.no_grad():
         for name, parameter in lstm.named_parameters():
             parameter.copy_(weights[f"lstm.{name}"])
-        for name in ("weight_ih", "weight_hh", "bias_ih", "bias_hh"):
-            getattr(cell, name).copy_(weights[f"cell.{name}"])
-        lengths = []
+        margins = []
         for src, tgt in pairs:
             h = lstm(weights["src_embedding"][src].unsqueeze(1))[0][-1, 0]
-            token, count = int(tgt[0]), 1
+            token, found = int(tgt[0]), []
             for step in range(len(tgt) - 1):
-                h = cell(weights["tgt_embedding"][int(tgt[step]) if forced else token], h)
-                token = int((weights["output.weight"] @ h + weights["output.bias"]).argmax())
-                count += 1
+                x = weights["tgt_embedding"][int(tgt[step]) if forced else token]
+                h = torch.tanh(weights["cell.weight_ih"] @ x + weights["cell.bias_ih"] + weights["cell.weight_hh"] @ h
+                               + weights["cell.bias_hh"])
+                logits = weights["output.weight"] @ h + weights["output.bias"]
+                others = torch.cat([logits[:END], logits[END + 1:]])
+                found.append(float(others.max() - logits[END]))
+                token = int(logits.argmax())
                 if token == END:
                     break
-            lengths.append(count)
-        return lengths
+            margins.append(found)
+        return margins
 
 
 def stopping_early(weights: dict[str, torch.Tensor], pairs, layers: int,
@@ -271,10 +273,11 @@ def stopping_early(weights: dict[str, torch.Tensor], pairs, layers: int,
     least two of `pairs` stop before their target's length and at least two do not, so that the
     cases tell a decoder that stops at <END> from one that goes on; None when no bias does
     (random weights often fall into a cycle that the context barely changes)."""
+    margins = end_margins(weights, pairs, layers, forced)
     for extra in [0.1 * k for k in range(61)]:
-        trial = dict(weights, **{"output.bias": weights["output.bias"].clone()})
-        trial["output.bias"][END] += extra
-        early = sum(n < len(t) for n, (_, t) in zip(free_running_lengths(trial, pairs, layers, forced), pairs))
+        early = sum(any(m < extra for m in steps[:len(tgt) - 2]) for steps, (_, tgt) in zip(margins, pairs))
         if 2 <= early <= len(pairs) - 2:
+            trial = dict(weights, **{"output.bias": weights["output.bias"].clone()})
+            trial["output.bias"][END] += extra
             return trial
     return None

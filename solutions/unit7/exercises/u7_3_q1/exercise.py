@@ -101,17 +101,15 @@ EXERCISE = Exercise(
                            weight=3, case_seconds=240, full_at=FULL_AT, zero_at=ZERO_AT,
                            what="corrupted held-out pictures")),
     ],
+    # (each mistake round trains a ConvDAE: tests/test_unit7.py also tries a valid convolution of the
+    # gradient and a ConvDAE without its final sigmoid, in the test process)
     mistakes=[
         mistake("flips_the_kernel", fails=["conv_backward values", "conv_backward in float64", "conv_backward gradients"],
                 says="values differ"),
-        mistake("a_valid_convolution_of_the_gradient",
-                fails=["conv_backward values", "conv_backward in float64", "conv_backward gradients"],
-                says="expected shape"),
         mistake("calls_conv_transpose2d", fails=["no library convolution"], says="aten.convolution"),
         mistake("a_linear_bottleneck", fails=["only convolutions and activations"], says="Linear"),
         mistake("dropout_inside_the_model", fails=["only convolutions and activations"], says="Dropout"),
         mistake("no_output_padding", fails=["output shape and range"], says="25, 25)"),
-        mistake("no_sigmoid_at_the_end", fails=["output shape and range"], says="must lie in [0, 1]"),
         mistake("never_steps_the_optimizer", fails=["test error after one epoch"], says="mean squared error"),
     ],
 )

@@ -72,8 +72,7 @@ EXERCISE = Exercise(
     ],
     mistakes=[
         mistake("never_stops", fails=["greedy ids", "stops at <END>"], says="that predicts <END> first"),
-        mistake("the_start_token_counts_towards_max_len",
-                fails=["greedy ids", "at most max_len tokens", "no gradients, decoder unchanged"],
+        mistake("the_start_token_counts_towards_max_len", fails=["greedy ids", "at most max_len tokens"],
                 says="never predicts <END>"),
         mistake("feeds_the_start_token_every_step", fails=["greedy ids"], says="expected"),
         mistake("tracks_gradients", fails=["no gradients, decoder unchanged"], says="tracked by autograd"),
