@@ -320,6 +320,23 @@ def test_the_shrinkage_formulas_minimise_the_toy_loss(H, w_star, l2, l1):
         assert abs(math.copysign(max(abs(star) - 1 / h, 0), star) - want_l1) < 1e-5
 
 
+@pytest.mark.parametrize("include_bias", [False, True])
+def test_penalty_gradients_are_2w_and_sgn_w_on_the_chosen_parameters_only(ref, include_bias):
+    """Against autograd's own rules: 2w and sgn(w) (0 where w = 0, L1's subgradient) on the
+    parameters named "weight" (BatchNorm's scale included) or on all of them, 0 elsewhere."""
+    torch.manual_seed(4)
+    model = fixture("penalty_models", "mixed_model")()
+    assert any(bool((p == 0).any()) for n, p in model.named_parameters() if "weight" in n)
+    for name, penalty, rule in (("l2", ref["l2_penalty"], lambda w: 2 * w), ("l1", ref["l1_penalty"], torch.sign)):
+        value = penalty(model, include_bias=include_bias)
+        assert value.dim() == 0, name
+        grads = fixture("penalty_models", "gradients")(model, value)
+        for parameter_name, parameter in model.named_parameters():
+            chosen = include_bias or "weight" in parameter_name
+            expected = rule(parameter.detach()) if chosen else torch.zeros_like(parameter)
+            torch.testing.assert_close(grads[parameter_name], expected, msg=f"{name} {parameter_name}")
+
+
 PENALTIES_ANOTHER_WAY = """\
 def l2_penalty(model, include_bias=False):
     chosen = [p.reshape(-1) for name, p in model.named_parameters() if include_bias or "weight" in name]
