@@ -550,3 +550,16 @@ def build_dropout_mlp(drop_rates, corrected=True):
 
 def test_nn_dropout_three_hidden_layers_and_dropout_before_relu_keep_full_marks(ref):
     passes("u4.5.q2", ["the layers of the three networks"], ref, with_variant(ref, DROPOUT_NETS_ANOTHER_WAY))
+
+
+@pytest.mark.slow
+@needs_fashion_mnist
+def test_the_full_training_budgets_give_the_reference_full_marks(full_budget, grade, hidden_unit4, course):
+    """What `autograder validate` proves at the exercises' full budgets, for the trainings only:
+    the early-stopped network, the network that never saw classes 5-9, L1 for one epoch, and the
+    three dropout networks over two seeds."""
+    trained = ["u4.1.q3", "u4.2.q1", "u4.2.q3", "u4.3.q2", "u4.5.q2"]
+    result = grade(course.solutions / "unit4" / "unit4.ipynb", hidden_unit4, only=trained)
+    for exercise_id in trained:
+        graded = exercise(result, exercise_id)
+        assert graded.points == graded.max_points, graded.summary
