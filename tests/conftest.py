@@ -10,7 +10,7 @@ import nbformat
 import pytest
 
 from autograder.authoring.validate import append_after_exercises
-from autograder.config.loader import Course, find_course
+from autograder.config.loader import DATA_ENV, Course, find_course
 from autograder.exercises.spec import BUDGET_ENV
 from autograder.judge.checkset import HiddenCheckSet, PublicCheckSet
 from autograder.judge.grader import GradingOptions, grade_notebook
@@ -21,7 +21,12 @@ from autograder.sandbox.local import LocalSandbox
 ROOT = Path(__file__).resolve().parents[1]
 
 
-_FASHION = (find_course(ROOT).data_dir if find_course(ROOT) else ROOT.parent / "shared" / "data") / "FashionMNIST" / "raw"
+_DATA = find_course(ROOT).data_dir if find_course(ROOT) else ROOT.parent / "shared" / "data"
+# The judge pins the data folder for its process on the first course it loads; pin the real
+# course's here, so a test that loads a course copied to a temporary folder cannot point every
+# later test at a data folder that does not exist.
+os.environ.setdefault(DATA_ENV, str(_DATA))
+_FASHION = Path(os.environ[DATA_ENV]) / "FashionMNIST" / "raw"
 # tests that read Fashion-MNIST skip, saying what is missing, where the data are not present
 needs_fashion_mnist = pytest.mark.skipif(
     not (_FASHION / "train-images-idx3-ubyte").exists() or not (_FASHION / "t10k-labels-idx1-ubyte").exists(),
