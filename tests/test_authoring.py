@@ -222,8 +222,11 @@ def _code_in_strings(path: Path) -> list[str]:
     import ast
 
     found = []
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if not (isinstance(node, ast.Constant) and isinstance(node.value, str)):
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    # a label is what the feedback prints, and may show a value as PyTorch writes it
+    labels = {id(k.value) for k in ast.walk(tree) if isinstance(k, ast.keyword) and k.arg == "label"}
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.Constant) and isinstance(node.value, str)) or id(node) in labels:
             continue
         text = node.value.strip()
         try:
@@ -249,7 +252,8 @@ def test_no_code_travels_as_strings_in_checks_or_the_authoring_package():
 
 def test_the_code_string_detector_finds_what_it_looks_for(tmp_path):
     sample = tmp_path / "sample.py"
-    sample.write_text('A = "lambda x: x + 1"\nB = "torch.nn.Linear(2, 3)"\nC = "x**2 + x"\nD = "a label"\n')
+    sample.write_text('A = "lambda x: x + 1"\nB = "torch.nn.Linear(2, 3)"\nC = "x**2 + x"\nD = "a label"\n'
+                      'E = made("devices.cpu", label="torch.device(\'cpu\')")\n')
     assert [hit.split(": ", 1)[1] for hit in _code_in_strings(sample)] == ["'lambda x: x + 1'", "'torch.nn.Linear(2, 3)'"]
 
 

@@ -262,7 +262,7 @@ def test_negative_points_and_out_of_range_limits(tmp_path):
         tmp_path, '[units.unit1.points]\n"u1.1.q1" = -1\n')
     assert "key limits.cell_seconds: Input should be greater than 0" in config_error(
         tmp_path, "[limits]\ncell_seconds = 0\n")
-    assert "key sandbox.backend: Input should be 'local' or 'docker'" in config_error(
+    assert "key sandbox.backend: Input should be 'local', 'docker' or 'portable'" in config_error(
         tmp_path, '[sandbox]\nbackend = "k8s"\n')
 
 
