@@ -56,10 +56,12 @@ def null_direction_inputs(d):
     return cases
 
 
-# Calibration of "accuracy on new points" (`autograder calibrate unit7 u7.1.q2 --seeds 10`): see
-# the numbers below the exercise. The reported accuracies: the catalogue's re-run of (a) and (b)
-# gives 1.00 for both classifiers (verified note; the reference notebook's runs agree), so the
-# band is 1.00 - 0.05.
+# Calibration of "accuracy on new points" (`autograder calibrate unit7 u7.1.q2 --seeds 10`: the
+# reference's head on the grader's encoder, scored on 1,000 new points of the blobs): 1.000 +- 0
+# (10 of 10). Full marks from the catalogue's 0.98, nothing at 0.75 or less (a head trained on
+# swapped labels gets 0; with codes offset by 5 to 20, an untrained head is about 0.5). The
+# reported accuracies: the catalogue's re-run of (a) and (b) gives 1.00 for both classifiers
+# (verified note; the reference notebook's runs agree), so the band is 1.00 - 0.05.
 KEYS = ["a_code", "a_neuron", "b_code", "b_neuron"]
 
 EXERCISE = Exercise(
