@@ -116,14 +116,16 @@ class RayExecutor:
             ray.shutdown()
 
     def cancel(self) -> None:
-        """Stop the tasks not yet finished (an interrupted driver); a re-run grades them."""
+        """Stop the tasks not yet finished (an interrupted driver); a re-run grades them. The
+        tasks are interrupted, not killed: each ends its sandboxed worker (a killed one would leave
+        it behind), and a forced cancel racing with a reply aborted the driver inside Ray."""
         if not self._pending:
             return
         import ray
 
         for ref in self._pending:
             try:
-                ray.cancel(ref, force=True)
+                ray.cancel(ref)
             except Exception:  # noqa: BLE001 - finished or gone meanwhile
                 pass
         self._pending = []
