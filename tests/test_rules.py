@@ -17,6 +17,7 @@ from autograder.checks import CaseContext, Verdict, evaluate
 from autograder.checks.answer import AnswerRule, digest, hash_leaves
 from autograder.checks.observed import Observed
 from autograder.exercises import spec as S
+from autograder.probes.helpers import HelperModules
 from autograder.probes.run import Prober
 from autograder.protocol import codec
 from autograder.protocol.messages import CaseDone, StepOutcome
@@ -43,17 +44,20 @@ def arguments(step, tensors) -> tuple:
 
 
 def grade(check: S.CheckSpec, reference: dict | None, student: dict, seed: int = 1,
-          timeout: float | None = None) -> str | None:
+          timeout: float | None = None, unit=None) -> str | None:
     """The first failing case's message, or None when every case passes."""
-    outcome = verdict(check, reference, student, seed, timeout)
+    outcome = verdict(check, reference, student, seed, timeout, unit)
     return None if outcome.passed else outcome.message
 
 
 def verdict(check: S.CheckSpec, reference: dict | None, student: dict, seed: int = 1,
-            timeout: float | None = None) -> Verdict:
-    """How the check came out: the first case that did not pass, or a pass."""
+            timeout: float | None = None, unit=None) -> Verdict:
+    """How the check came out: the first case that did not pass, or a pass. `unit` (a loaded
+    unit's code) gives its registry and fixture modules; without it, the engine's."""
     plan, tensors = check.plan(seed=seed, key_prefix="in/")
-    reference_prober, student_prober = Prober(reference or {}), Prober(student)
+    helpers = HelperModules(unit.fixture_package) if unit is not None else None
+    reference_prober, student_prober = Prober(reference or {}, helpers=helpers), Prober(student, helpers=helpers)
+    registry = {"registry": unit.registry} if unit is not None else {}
     for index, case in enumerate(plan.cases):
         case_seed = plan.seed + 1000 * index
         expected = None
@@ -63,7 +67,7 @@ def verdict(check: S.CheckSpec, reference: dict | None, student: dict, seed: int
         actual = over_the_wire(*student_prober.run_case(case.steps, case_seed, tensors, timeout))
         context = CaseContext(plan.artifact, case.label, expected, actual, plan.case_seconds,
                               tuple(case.step_labels), arguments(case.steps[0], tensors),
-                              tensors.get(case.held) if case.held else None)
+                              tensors.get(case.held) if case.held else None, **registry)
         outcome = evaluate(plan.rule, context)
         if not outcome.passed:
             return outcome

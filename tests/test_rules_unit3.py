@@ -11,14 +11,12 @@ import importlib
 import torch
 from sklearn.datasets import make_blobs
 
-from autograder.checks import CaseContext, Verdict, evaluate
-from autograder.checks.observed import Observed
+from autograder.checks import Verdict
 from autograder.exercises import spec as S
 from autograder.exercises.loader import load_unit
 from autograder.probes.helpers import HelperModules
-from autograder.probes.run import Prober
 from conftest import ROOT
-from test_rules import arguments, over_the_wire
+import test_rules
 
 F64 = torch.float64
 
@@ -39,23 +37,7 @@ def fixture(module: str, name: str):
 def verdict(check: S.CheckSpec, reference: dict | None, student: dict, seed: int = 1,
             timeout: float | None = None) -> Verdict:
     """test_rules.verdict with unit 3's registry and fixture modules."""
-    plan, tensors = check.plan(seed=seed, key_prefix="in/")
-    helpers = HelperModules(UNIT3.fixture_package)
-    reference_prober, student_prober = Prober(reference or {}, helpers=helpers), Prober(student, helpers=helpers)
-    for index, case in enumerate(plan.cases):
-        case_seed = plan.seed + 1000 * index
-        expected = None
-        if plan.needs_reference:
-            outcomes, encoder = reference_prober.run_case(case.steps, case_seed, tensors, None, f"out{index}/")
-            expected = Observed(outcomes, encoder.tensors)
-        actual = over_the_wire(*student_prober.run_case(case.steps, case_seed, tensors, timeout))
-        context = CaseContext(plan.artifact, case.label, expected, actual, plan.case_seconds,
-                              tuple(case.step_labels), arguments(case.steps[0], tensors),
-                              tensors.get(case.held) if case.held else None, UNIT3.registry)
-        outcome = evaluate(plan.rule, context)
-        if not outcome.passed:
-            return outcome
-    return Verdict.pass_()
+    return test_rules.verdict(check, reference, student, seed, timeout, UNIT3)
 
 
 def grade(check: S.CheckSpec, reference: dict | None, student: dict, seed: int = 1,

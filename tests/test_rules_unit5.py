@@ -15,14 +15,14 @@ from torch import nn
 from torchvision import transforms
 from torchvision.transforms import v2
 
-from autograder.checks import CaseContext, Verdict, evaluate
+from autograder.checks import CaseContext, Verdict
 from autograder.checks.observed import Observed
 from autograder.exercises import spec as S
 from autograder.exercises.loader import load_unit
 from autograder.probes.helpers import HelperModules
-from autograder.probes.run import OpRecorder, Prober
+from autograder.probes.run import OpRecorder
 from conftest import ROOT
-from test_rules import arguments, over_the_wire
+import test_rules
 
 # unit 5's own code, loaded as the judge loads it: its properties, experiments and transforms
 # register into UNIT5.registry, and the helpers its checks name are found in its fixture modules
@@ -36,25 +36,9 @@ def fixture(module: str, name: str):
     return HelperModules(UNIT5.fixture_package)(module, name)
 
 
-def verdict(check: S.CheckSpec, reference: dict | None, student: dict, seed: int = 1) -> Verdict:
+def verdict(check, reference: dict | None, student: dict, seed: int = 1) -> Verdict:
     """test_rules.verdict with unit 5's registry and fixture modules."""
-    plan, tensors = check.plan(seed=seed, key_prefix="in/")
-    helpers = HelperModules(UNIT5.fixture_package)
-    reference_prober, student_prober = Prober(reference or {}, helpers=helpers), Prober(student, helpers=helpers)
-    for index, case in enumerate(plan.cases):
-        case_seed = plan.seed + 1000 * index
-        expected = None
-        if plan.needs_reference:
-            outcomes, encoder = reference_prober.run_case(case.steps, case_seed, tensors, None, f"out{index}/")
-            expected = Observed(outcomes, encoder.tensors)
-        actual = over_the_wire(*student_prober.run_case(case.steps, case_seed, tensors))
-        context = CaseContext(plan.artifact, case.label, expected, actual, plan.case_seconds,
-                              tuple(case.step_labels), arguments(case.steps[0], tensors),
-                              tensors.get(case.held) if case.held else None, UNIT5.registry)
-        outcome = evaluate(plan.rule, context)
-        if not outcome.passed:
-            return outcome
-    return Verdict.pass_()
+    return test_rules.verdict(check, reference, student, seed, unit=UNIT5)
 
 
 def grade(check: S.CheckSpec, reference: dict | None, student: dict, seed: int = 1) -> str | None:

@@ -15,18 +15,15 @@ import math
 
 import pytest
 import torch
-import torch.nn.functional as F
 
-from autograder.checks import CaseContext, Verdict, evaluate
-from autograder.checks.observed import Observed
+from autograder.checks import Verdict
 from autograder.exercises import spec as S
 from autograder.exercises.loader import load_unit
 from autograder.judge.reference import Reference
 from autograder.probes.helpers import HelperModules
-from autograder.probes.run import Prober
 from autograder.report.models import CheckResult, ExerciseResult
 from conftest import ROOT, check_result, exercise, needs_fashion_mnist
-from test_rules import arguments, over_the_wire
+import test_rules
 from unitcontract import contract
 
 F64 = torch.float64
@@ -47,25 +44,9 @@ def fixture(module: str, name: str):
     return HelperModules(UNIT4.fixture_package)(module, name)
 
 
-def verdict(check: S.CheckSpec, reference: dict | None, student: dict, seed: int = 1) -> Verdict:
-    """A check judged in this process, with unit 4's registry and fixture modules (see test_rules)."""
-    plan, tensors = check.plan(seed=seed, key_prefix="in/")
-    helpers = HelperModules(UNIT4.fixture_package)
-    reference_prober, student_prober = Prober(reference or {}, helpers=helpers), Prober(student, helpers=helpers)
-    for index, case in enumerate(plan.cases):
-        case_seed = plan.seed + 1000 * index
-        expected = None
-        if plan.needs_reference:
-            outcomes, encoder = reference_prober.run_case(case.steps, case_seed, tensors, None, f"out{index}/")
-            expected = Observed(outcomes, encoder.tensors)
-        actual = over_the_wire(*student_prober.run_case(case.steps, case_seed, tensors, None))
-        context = CaseContext(plan.artifact, case.label, expected, actual, plan.case_seconds,
-                              tuple(case.step_labels), arguments(case.steps[0], tensors),
-                              tensors.get(case.held) if case.held else None, UNIT4.registry)
-        outcome = evaluate(plan.rule, context)
-        if not outcome.passed:
-            return outcome
-    return Verdict.pass_()
+def verdict(check, reference: dict | None, student: dict, seed: int = 1) -> Verdict:
+    """test_rules.verdict with unit 4's registry and fixture modules."""
+    return test_rules.verdict(check, reference, student, seed, unit=UNIT4)
 
 
 def grade(check: S.CheckSpec, reference: dict | None, student: dict, seed: int = 1) -> str | None:

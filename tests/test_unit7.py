@@ -19,13 +19,12 @@ import torch.nn.functional as F
 
 from autograder.authoring.validate import append_after_exercises
 from autograder.checks import CaseContext, Verdict, evaluate
-from autograder.checks.observed import Observed
 from autograder.exercises.loader import load_unit
 from autograder.judge.reference import Reference
 from autograder.probes.helpers import HelperModules
-from autograder.probes.run import Prober
 from conftest import ROOT, check_result, exercise, needs_fashion_mnist
-from test_rules import arguments, over_the_wire
+import test_rules
+from test_rules import over_the_wire
 from unitcontract import contract
 
 F64 = torch.float64
@@ -48,25 +47,8 @@ def spec_check(exercise_id: str, name: str):
 
 
 def verdict(check, reference: dict | None, student: dict, seed: int = 1) -> Verdict:
-    """One check judged in this process, as the grader judges it (test_rules.verdict with
-    unit 7's registry and fixture modules)."""
-    plan, tensors = check.plan(seed=seed, key_prefix="in/")
-    reference_prober, student_prober = Prober(reference or {}, helpers=HELPERS), Prober(student, helpers=HELPERS)
-    outcome = Verdict.pass_()
-    for index, case in enumerate(plan.cases):
-        case_seed = plan.seed + 1000 * index
-        expected = None
-        if plan.needs_reference:
-            outcomes, encoder = reference_prober.run_case(case.steps, case_seed, tensors, None, f"out{index}/")
-            expected = Observed(outcomes, encoder.tensors)
-        actual = over_the_wire(*student_prober.run_case(case.steps, case_seed, tensors, None))
-        context = CaseContext(plan.artifact, case.label, expected, actual, plan.case_seconds, tuple(case.step_labels),
-                              arguments(case.steps[0], tensors), tensors.get(case.held) if case.held else None,
-                              UNIT7.registry)
-        outcome = evaluate(plan.rule, context)
-        if not outcome.passed:
-            return outcome
-    return outcome
+    """test_rules.verdict with unit 7's registry and fixture modules."""
+    return test_rules.verdict(check, reference, student, seed, unit=UNIT7)
 
 
 def grade(exercise_id: str, name: str, reference: dict | None, student: dict, seed: int = 1) -> str | None:
