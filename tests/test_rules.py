@@ -9,6 +9,8 @@ reads, and a stub (`raise NotImplementedError`) fails with "is not implemented y
 from __future__ import annotations
 
 
+import time
+
 import pytest
 import torch
 from pydantic import TypeAdapter
@@ -351,6 +353,41 @@ def test_perf_timeout_gives_the_hint():
     message = grade(PERF_ONCE, {"f": scale_vectorised}, {"f": endless}, timeout=0.1)
     assert message == ("f: for an input of shape (20000,), float32, it did not finish within 5 s; "
                        "avoid Python loops over elements; use tensor operations")
+
+
+def test_perf_a_fast_call_paused_by_a_busy_machine_is_measured_until_fair():
+    """A busy machine may pause a fast call during its first measurements (the course's three);
+    it is measured again for a while, so a vectorised answer is not judged slower than itself."""
+    calls = []
+
+    def paused_at_first(x):
+        calls.append(x)
+        if len(calls) <= 4:
+            time.sleep(0.01)  # hundreds of times the call's own time
+        return scale_vectorised(x)
+
+    check = S.perf("vectorised", "f", PERF_INPUT, max_ratio=5, case_seconds=5)
+    assert grade(check, {"f": scale_vectorised}, {"f": paused_at_first}) is None
+    assert len(calls) > 4
+
+
+def test_perf_believes_a_workers_yardstick_only_up_to_four_times_the_references():
+    """A yardstick measured while the student's process was starved would excuse a loop: a
+    call 50 times slower than the reference, with a yardstick 20 times slower, counts as 12.5x
+    (the yardstick is believed up to 4x), not 2.5x."""
+    from types import SimpleNamespace
+
+    from autograder.checks.perf import relative_slowdown
+
+    def side(seconds: float, yardstick: float):
+        step = StepOutcome(seconds=seconds, calibration_seconds=yardstick)
+        return SimpleNamespace(step=lambda: step)
+
+    reference = side(0.001, 0.001)
+    starved = SimpleNamespace(expected_ok=lambda: reference, actual=side(0.05, 0.02))
+    assert relative_slowdown(starved) == pytest.approx(12.5)
+    fair = SimpleNamespace(expected_ok=lambda: reference, actual=side(0.05, 0.002))
+    assert relative_slowdown(fair) == pytest.approx(25)
 
 
 def test_perf_stub_never_passes():
