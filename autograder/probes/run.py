@@ -10,8 +10,8 @@ from __future__ import annotations
 # Bind the builtins this module uses now, before student code can replace them in the
 # builtins module (a patched `min` or `bool` must not change what is measured).
 from builtins import (  # noqa: A004
-    BaseException, LookupError, bool, enumerate, getattr, isinstance, issubclass, len, list, max, min, next,
-    range, str, tuple, type, zip,
+    BaseException, LookupError, bool, enumerate, getattr, isinstance, issubclass, len, list, max, min, str,
+    tuple, type, zip,
 )
 import inspect
 import math
